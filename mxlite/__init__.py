@@ -11,6 +11,7 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random
+from . import autograd
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
            'current_context', 'num_gpus', 'nd', 'ndarray', 'random', '__version__']

@@ -117,6 +117,8 @@ class _Reader:
         self.source = source
 
     def fail(self, what):
+        if what.startswith('truncated'):
+            return MXNetError('%s: truncated at byte %d%s' % (self.source, self.pos, what[9:]))
         return MXNetError('%s: %s at byte %d' % (self.source, what, self.pos))
 
     def take(self, n, what):
@@ -190,7 +192,8 @@ def loads(buf, source='<buffer>'):
     (n,) = r.unpack('<Q', 'array count')
     # every array needs at least 12 bytes: refuse impossible counts before looping
     if n > (len(buf) - r.pos) // 12:
-        raise r.fail('array count %d is larger than the file can hold' % n)
+        raise r.fail('truncated: %d arrays need at least %d bytes, %d left (the array count '
+                     'is larger than the file can hold)' % (n, 12 * n, len(buf) - r.pos))
     arrays = [_read_array(r, i) for i in range(n)]
     (m,) = r.unpack('<Q', 'name count')
     if m not in (0, n):

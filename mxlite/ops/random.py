@@ -42,9 +42,10 @@ _SCALAR_DISTS = {
 
 
 def _gen_neg_binomial(g, mu, alpha, n):
-    if alpha == 0:
-        return g.poisson(mu, n)
-    lam = g.gamma(1.0 / alpha, mu * alpha, n)
+    # a Poisson whose rate is Gamma(1/alpha, mu*alpha); alpha == 0 is plain Poisson(mu)
+    mu, alpha = np.broadcast_arrays(np.asarray(mu, np.float64), np.asarray(alpha, np.float64))
+    safe = np.where(alpha > 0, alpha, 1.0)
+    lam = np.where(alpha > 0, g.gamma(1.0 / safe, mu * safe, n), np.broadcast_to(mu, n))
     return g.poisson(lam)
 
 
