@@ -12,6 +12,13 @@ from . import ndarray
 from . import ndarray as nd
 from . import random
 from . import autograd
+from . import name
+from . import attribute
+from .attribute import AttrScope
+from . import symbol
+from . import symbol as sym
+from . import executor
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
-           'current_context', 'num_gpus', 'nd', 'ndarray', 'random', '__version__']
+           'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'autograd', 'name',
+           'attribute', 'AttrScope', 'symbol', 'sym', '__version__']

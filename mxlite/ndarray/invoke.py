@@ -35,7 +35,8 @@ _ATTR_CACHE_MAX = 4096
 def parse_cached(op, params):
     """``op.parse(params)``, memoised on hashable parameter values."""
     try:
-        key = (op.name, tuple(sorted(params.items())))
+        # the value's type is part of the key: scalar=1 and scalar=1.0 print differently
+        key = (op.name, tuple(sorted((k, type(v), v) for k, v in params.items())))
         hash(key)
     except TypeError:
         return op.parse(params)

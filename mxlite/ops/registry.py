@@ -38,7 +38,8 @@ Contract of an operator (subclass :class:`Operator`, decorate with
     gradient buffer of argument ``i`` when the caller writes (not adds);
     ``ctx.req[i] == 'null'`` means that gradient is not wanted.
 ``inplace``
-    pairs ``(input_index, output_index)`` that may share memory.
+    pairs ``(input_index, output_index)`` that may share memory: forward
+    must be correct when ``ctx.out(o)`` is the memory of ``inputs[i]``.
 ``grad_needs``
     which forward values ``backward`` reads: a subset of
     ``{'inputs', 'outputs'}``, so memory planning can free the others.
@@ -47,6 +48,9 @@ Contract of an operator (subclass :class:`Operator`, decorate with
 ``differentiable``
     ``False`` for ops without a gradient (``argmax``, comparisons); their
     backward yields zeros.
+``var_attrs(attrs) -> {input_name: {key: str}}`` (optional)
+    attributes for input variables created implicitly by ``mx.sym``
+    (BatchNorm gives ``moving_mean`` ``__init__='["zero", {}]'``).
 
 From one entry the package generates ``mx.nd.<Op>``, ``mx.sym.<Op>``, the
 executor's step, autograd's gradient and Gluon's ``F.<Op>``.  Nothing here
@@ -112,6 +116,7 @@ class Operator:
     ignores_head_grad = False
     differentiable = True
     hidden_params = ()
+    var_attrs = None
     doc = ''
 
     # -- structure -------------------------------------------------------

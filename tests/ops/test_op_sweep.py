@@ -111,3 +111,50 @@ def test_gradient_matches_finite_differences(case):
     hgs = [h.astype(np.float64) for h in case.head_grads([o.shape for o in outs])]
     check_gradient_nd(lambda *xs: fn(*xs, **case.params), arrays, case.diff_inputs(arrays), hgs,
                       rtol=case.fd_rtol, atol=case.fd_atol)
+
+
+def sym_function(name):
+    fn = getattr(mx.sym, name, None)
+    return fn if fn is not None else getattr(mx.sym._internal, name)
+
+
+@pytest.mark.parametrize('case', CASES, ids=[c.id for c in CASES])
+def test_bound_symbol_matches_ndarray_and_autograd(case):
+    """The executor runs the same registry entry: forward and gradients must agree."""
+    if get_op(case.op).name.startswith(('_random', '_sample', '_shuffle')):
+        pytest.skip('random')
+    arrays = case.arrays()
+    names = ['in%d' % i for i in range(len(arrays))]
+    op = get_op(case.op)
+    variadic = op.num_args_param is not None
+    vars_ = [mx.sym.var(n) for n in names]
+    if variadic:
+        s = sym_function(case.op)(*vars_, **case.params)
+    else:
+        arg_names = op.list_arguments(op.parse({k: v for k, v in case.params.items()}))
+        s = sym_function(case.op)(**dict(zip(arg_names, vars_)), **case.params)
+    assert s.list_arguments() == names[:len(s.list_arguments())]
+    diff = case.diff_inputs(arrays) if case.grad else []
+    args = {n: mx.nd.array(a, dtype=a.dtype) for n, a in zip(names, arrays)}
+    grads = {names[i]: mx.nd.zeros(arrays[i].shape, dtype=arrays[i].dtype) for i in diff}
+    ex = s.bind(mx.cpu(), args, args_grad=grads, grad_req={names[i]: 'write' for i in diff})
+    outs = ex.forward(is_train=bool(diff))
+    nd_inputs = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
+    for i in diff:
+        nd_inputs[i].attach_grad()
+    with mx.autograd.record():
+        ref = nd_function(case.op)(*nd_inputs, **case.params)
+    refs = ref if isinstance(ref, list) else [ref]
+    assert len(outs) == len(refs)
+    for o, r in zip(outs, refs):
+        assert o.dtype == r.dtype
+        assert_almost_equal(o.asnumpy(), r.asnumpy(), rtol=1e-6, atol=1e-7,
+                            names=('executor', 'ndarray'))
+    if not diff:
+        return
+    hgs = case.head_grads([o.shape for o in outs])
+    ex.backward([mx.nd.array(h, dtype=o.dtype) for h, o in zip(hgs, outs)])
+    mx.autograd.backward(refs, [mx.nd.array(h, dtype=o.dtype) for h, o in zip(hgs, refs)])
+    for i in diff:
+        assert_almost_equal(ex.grad_dict[names[i]].asnumpy(), nd_inputs[i].grad.asnumpy(),
+                            rtol=1e-5, atol=1e-6, names=('executor grad', 'autograd grad'))

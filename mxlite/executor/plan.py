@@ -1,0 +1,355 @@
+"""Planning a bound graph: the step lists and the memory they run in.
+
+``build_plan`` turns a Symbol plus its argument/aux/gradient arrays into
+
+* ``forward_steps`` and ``backward_steps``: pre-built (operator, attrs,
+  input buffers, output buffers, OpContext) records, so running a batch is a
+  plain loop with no shape inference or dict look-ups;
+* a memory plan over the forward and backward passes together: every
+  intermediate value (activations, hidden outputs kept for backward,
+  gradients of intermediates) has a lifetime in steps; values whose
+  lifetimes do not overlap share storage blocks (best-fit free list, blocks
+  grow to their largest user), and an operator that allows it writes its
+  output over an input that dies at that step (in-place).  Values the
+  backward pass reads (per each operator's ``grad_needs``) stay alive until
+  then.  With no gradients requested, nothing is kept for backward.
+"""
+import numpy as np
+
+from ..base import MXNetError
+from ..ops.registry import OpContext
+from ..ops.infer import fmt
+from ..symbol.graph import topo_order
+from ..symbol.infer import infer_shapes, infer_types
+
+__all__ = ['build_plan', 'Plan']
+
+
+class ForwardStep:
+    __slots__ = ('node', 'op', 'attrs', 'inputs', 'aux', 'outs', 'ctx_train', 'ctx_infer',
+                 'out_names')
+
+    def run(self, is_train):
+        outs = self.outs
+        res = self.op.forward(self.ctx_train if is_train else self.ctx_infer, self.attrs,
+                              self.inputs, self.aux)
+        for buf, r in zip(outs, res):
+            if r is not buf:
+                np.copyto(buf, r, casting='unsafe')
+
+
+class BackwardStep:
+    __slots__ = ('node', 'op', 'attrs', 'inputs', 'aux', 'outputs', 'out_grads', 'ctx',
+                 'targets')
+
+    def run(self):
+        grads = self.op.backward(self.ctx, self.attrs, self.out_grads, self.inputs,
+                                 self.outputs, self.aux)
+        for i, dest, mode in self.targets:
+            g = grads[i]
+            if g is None:
+                if mode == 'write':
+                    dest.fill(0)
+                continue
+            if mode == 'write':
+                if g is not dest:
+                    if g.shape != dest.shape:
+                        g = np.broadcast_to(g, dest.shape)
+                    np.copyto(dest, g, casting='unsafe')
+            else:
+                np.add(dest, g, out=dest, casting='unsafe')
+
+
+class Plan:
+    """What an Executor runs; see the module docstring."""
+
+    def __init__(self):
+        self.forward_steps = []
+        self.backward_steps = []
+        self.head_arrays = []          # numpy arrays of the symbol's outputs
+        self.head_grad_arrays = []     # numpy buffers for out_grads (None for loss heads)
+        self.zero_on_backward = []     # gradient arrays nobody writes ('write' req)
+        self.blocks = []               # sizes in bytes of the shared storage blocks
+        self.planned_bytes = 0
+        self.naive_bytes = 0
+        self.entry_shapes = {}
+        self.entry_types = {}
+        self.needs_backward = False
+
+
+def _nbytes(shape, dtype):
+    n = 1
+    for d in shape:
+        n *= d
+    return n * np.dtype(dtype).itemsize
+
+
+class _Allocator:
+    """Best-fit reuse of byte blocks by values with disjoint lifetimes."""
+
+    def __init__(self):
+        self.sizes = []
+        self.free = []       # block ids
+
+    def take(self, nbytes):
+        best = None
+        for b in self.free:
+            if self.sizes[b] >= nbytes and (best is None or self.sizes[b] < self.sizes[best]):
+                best = b
+        if best is None and self.free:
+            # grow the largest free block rather than open a new one
+            best = max(self.free, key=lambda b: self.sizes[b])
+            self.sizes[best] = nbytes
+        if best is None:
+            self.sizes.append(nbytes)
+            return len(self.sizes) - 1
+        self.free.remove(best)
+        return best
+
+    def give_back(self, block):
+        self.free.append(block)
+
+
+def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
+    """Plan ``symbol`` over numpy arrays: dicts name -> array and name -> req."""
+    plan = Plan()
+    heads = symbol._outputs
+    nodes = topo_order(heads)
+    shapes, _ = infer_shapes(heads, {k: v.shape for k, v in list(arg_arrays.items()) +
+                                     list(aux_arrays.items())})
+    types, _ = infer_types(heads, {k: v.dtype for k, v in list(arg_arrays.items()) +
+                                   list(aux_arrays.items())})
+    for node in nodes:
+        if node.is_variable:
+            continue
+        for i in range(node.num_outputs()):
+            k = (id(node), i)
+            s, t = shapes.get(k), types.get(k)
+            if s is None or 0 in s:
+                raise MXNetError('bind: cannot infer the shape of output %d of %s (%s); provide '
+                                 'the shapes of all inputs' % (i, node.name, node.op.name))
+            if t is None:
+                types[k] = np.dtype(np.float32)
+    plan.entry_shapes, plan.entry_types = shapes, types
+
+    var_array = {}
+    for node in nodes:
+        if node.is_variable:
+            if node.name in arg_arrays:
+                var_array[id(node)] = arg_arrays[node.name]
+            elif node.name in aux_arrays:
+                var_array[id(node)] = aux_arrays[node.name]
+            else:
+                raise MXNetError('bind: no array for input %r' % node.name)
+
+    # which entries carry gradient
+    requires = set()
+    for node in nodes:
+        if node.is_variable:
+            if grad_reqs.get(node.name, 'null') != 'null':
+                requires.add((id(node), 0))
+        elif node.op.differentiable and any((id(s), i) in requires
+                                            for s, i in node.inputs[:node.n_args()]):
+            for i in range(node.num_outputs()):
+                requires.add((id(node), i))
+    op_nodes = [n for n in nodes if not n.is_variable]
+    bw_nodes = [n for n in reversed(op_nodes) if (id(n), 0) in requires]
+    plan.needs_backward = bool(bw_nodes)
+
+    F = len(op_nodes)
+    fstep = {id(n): t for t, n in enumerate(op_nodes)}
+    bstep = {id(n): F + t for t, n in enumerate(bw_nodes)}
+    head_keys = {(id(n), i) for n, i in heads}
+
+    # lifetimes of forward values
+    last_use = {}
+    for n in op_nodes:
+        for i in range(n.num_outputs()):
+            last_use[(id(n), i)] = fstep[id(n)]
+    for n in op_nodes:
+        for s, i in n.inputs:
+            k = (id(s), i)
+            if k in last_use:
+                last_use[k] = max(last_use[k], fstep[id(n)])
+        if id(n) in bstep:
+            needs = n.op.grad_needs
+            if 'inputs' in needs:
+                for s, i in n.inputs:
+                    k = (id(s), i)
+                    if k in last_use:
+                        last_use[k] = max(last_use[k], bstep[id(n)])
+            if 'outputs' in needs or n.op.ignores_head_grad:
+                for i in range(n.num_outputs()):
+                    last_use[(id(n), i)] = max(last_use[(id(n), i)], bstep[id(n)])
+
+    # gradient contributions, in backward order
+    contrib = {}     # entry key -> [step]
+    head_grad_keys = set()
+    for n, i in heads:
+        k = (id(n), i)
+        if k in requires and n.op is not None and not n.op.ignores_head_grad:
+            head_grad_keys.add(k)
+    for n in bw_nodes:
+        for j, (s, i) in enumerate(n.inputs[:n.n_args()]):
+            k = (id(s), i)
+            if k in requires:
+                contrib.setdefault(k, []).append(bstep[id(n)])
+    grad_last = {}
+    for k, steps in contrib.items():
+        grad_last[k] = max(steps)
+    for n in bw_nodes:
+        for i in range(n.num_outputs()):
+            k = (id(n), i)
+            if k in contrib:
+                grad_last[k] = max(grad_last[k], bstep[id(n)])
+
+    # -- storage planning --------------------------------------------------
+    alloc = _Allocator()
+    storage = {}          # value key -> (block, shape, dtype) ; value keys: ('f', k) / ('g', k)
+    external = {}         # value key -> numpy array (heads, head grads)
+    naive = 0
+    for n, i in heads:
+        k = (id(n), i)
+        if n.is_variable:
+            external[('f', k)] = var_array[id(n)]
+        elif ('f', k) not in external:
+            external[('f', k)] = np.zeros(shapes[k], dtype=types[k])
+    for k in head_grad_keys:
+        external[('g', k)] = np.zeros(shapes[k], dtype=types[k])
+    frees = {}            # step -> [value key]
+
+    def schedule_free(vkey, step):
+        frees.setdefault(step, []).append(vkey)
+
+    for n in op_nodes:
+        t = fstep[id(n)]
+        donors = {}                       # output index -> input value whose block it takes
+        for ii, oi in n.op.inplace:
+            if oi in donors or ii >= len(n.inputs):
+                continue
+            s, si = n.inputs[ii]
+            sk = (id(s), si)
+            ok = (id(n), oi)
+            if (('f', sk) not in storage or ('f', sk) in donors.values() or last_use[sk] != t or
+                    ok in head_keys or sum(1 for e in n.inputs if (id(e[0]), e[1]) == sk) != 1 or
+                    _nbytes(shapes[sk], types[sk]) != _nbytes(shapes[ok], types[ok])):
+                continue
+            donors[oi] = ('f', sk)
+        for i in range(n.num_outputs()):
+            k = (id(n), i)
+            naive += _nbytes(shapes[k], types[k])
+            if ('f', k) in external:
+                continue
+            if i in donors:
+                donor = donors[i]
+                storage[('f', k)] = (storage[donor][0], shapes[k], types[k])
+                frees[t].remove(donor)     # the block lives on as this output
+            else:
+                storage[('f', k)] = (alloc.take(_nbytes(shapes[k], types[k])), shapes[k], types[k])
+            schedule_free(('f', k), last_use[k])
+        for v in frees.pop(t, []):
+            alloc.give_back(storage[v][0])
+    for n in bw_nodes:
+        t = bstep[id(n)]
+        for s, i in n.inputs[:n.n_args()]:
+            k = (id(s), i)
+            if k not in contrib or s.is_variable or ('g', k) in storage or ('g', k) in external:
+                continue
+            nb = _nbytes(shapes[k], types[k])
+            naive += nb
+            storage[('g', k)] = (alloc.take(nb), shapes[k], types[k])
+            schedule_free(('g', k), grad_last[k])
+        for v in frees.pop(t, []):
+            alloc.give_back(storage[v][0])
+    # materialise blocks and views
+    blocks = [np.empty(max(sz, 1), dtype=np.uint8) for sz in alloc.sizes]
+    arrays = dict(external)
+    for v, (block, shape, dtype) in storage.items():
+        nb = _nbytes(shape, dtype)
+        arrays[v] = blocks[block][:nb].view(dtype).reshape(shape)
+    plan.blocks = list(alloc.sizes)
+    plan.planned_bytes = sum(alloc.sizes) + sum(a.nbytes for a in external.values())
+    plan.naive_bytes = naive + sum(a.nbytes for v, a in external.items() if v[0] == 'g')
+
+    def fwd_array(s, i):
+        if s.is_variable:
+            return var_array[id(s)]
+        return arrays[('f', (id(s), i))]
+
+    zero_cache = {}
+
+    def zeros_for(k):
+        if k not in zero_cache:
+            zero_cache[k] = np.zeros(shapes[k], dtype=types[k])
+        return zero_cache[k]
+
+    for n in op_nodes:
+        st = ForwardStep()
+        st.node, st.op, st.attrs = n, n.op, n.attrs
+        na = n.n_args()
+        ins = [fwd_array(s, i) for s, i in n.inputs]
+        st.inputs, st.aux = ins[:na], ins[na:]
+        st.outs = [fwd_array(n, i) for i in range(n.num_outputs())]
+        out_shapes = [o.shape for o in st.outs]
+        out_types = [o.dtype for o in st.outs]
+        st.ctx_train = OpContext(True, st.outs, None, out_shapes, out_types)
+        st.ctx_infer = OpContext(False, st.outs, None, out_shapes, out_types)
+        st.out_names = n.output_names()
+        plan.forward_steps.append(st)
+
+    seen_write = {}
+    for k in head_grad_keys:
+        seen_write[k] = True            # the head gradient is the first contribution
+    for n in bw_nodes:
+        st = BackwardStep()
+        st.node, st.op, st.attrs = n, n.op, n.attrs
+        na = n.n_args()
+        ins = [fwd_array(s, i) for s, i in n.inputs]
+        st.inputs, st.aux = ins[:na], ins[na:]
+        st.outputs = [fwd_array(n, i) for i in range(n.num_outputs())]
+        n_vis = n.num_visible_outputs()
+        ogs = []
+        for i in range(n.num_outputs()):
+            k = (id(n), i)
+            if n.op.ignores_head_grad:
+                ogs.append(None)
+            elif ('g', k) in arrays:
+                ogs.append(arrays[('g', k)])
+            elif i < n_vis:
+                ogs.append(zeros_for(k))
+            else:
+                ogs.append(None)
+        st.out_grads = ogs
+        targets = []
+        buffers = [None] * na
+        for j, (s, i) in enumerate(n.inputs[:na]):
+            k = (id(s), i)
+            if k not in requires:
+                continue
+            if s.is_variable:
+                dest = grad_arrays[s.name]
+                req = grad_reqs[s.name]
+                if req == 'add':
+                    mode = 'add'
+                else:
+                    mode = 'add' if seen_write.get(k) else 'write'
+            else:
+                dest = arrays[('g', k)]
+                mode = 'add' if seen_write.get(k) else 'write'
+            seen_write[k] = True
+            if mode == 'write' and buffers[j] is None and all(t[1] is not dest for t in targets):
+                buffers[j] = dest
+            targets.append((j, dest, mode))
+        st.targets = targets
+        st.ctx = OpContext(True, buffers, None, [a.shape for a in st.inputs],
+                           [a.dtype for a in st.inputs])
+        plan.backward_steps.append(st)
+    for name, req in grad_reqs.items():
+        if req == 'write' and name in grad_arrays:
+            node_keys = [(id(n), 0) for n in nodes if n.is_variable and n.name == name]
+            if not any(seen_write.get(k) for k in node_keys):
+                plan.zero_on_backward.append(grad_arrays[name])
+    plan.head_arrays = [fwd_array(n, i) for n, i in heads]
+    plan.head_grad_arrays = [external.get(('g', (id(n), i))) for n, i in heads]
+    plan.head_is_loss = [n.op is not None and n.op.ignores_head_grad for n, i in heads]
+    return plan
