@@ -6,9 +6,13 @@ from .base import MXNetError
 __all__ = ['AttrScope']
 
 
+# Attributes MXNet stores as __key__ (and lists under both spellings).
+HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage')
+
+
 def wrap_key(key):
-    """MXNet stores user attributes as ``__key__``."""
-    return key if key.startswith('__') and key.endswith('__') else '__%s__' % key
+    """The stored spelling of a user attribute: ``lr_mult`` becomes ``__lr_mult__``."""
+    return '__%s__' % key if key in HIDDEN_KEYS else key
 
 
 class AttrScope:

@@ -263,7 +263,15 @@ class Executor:
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new input shapes, sharing the arrays whose shape is unchanged."""
-        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        if arg_shapes is None:
+            # the arguments not given keep their current shapes
+            known = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
+            known.update(kwargs)
+            arg_shapes, _, aux_shapes = self._symbol.infer_shape(**known)
         if arg_shapes is None:
             raise MXNetError('reshape: cannot infer all shapes from %s' % kwargs)
         args, grads, aux = {}, {}, {}

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..base import MXNetError, numeric_types, as_dtype, DTYPE_TO_FLAG
-from ..attribute import AttrScope
+from ..attribute import AttrScope, wrap_key, HIDDEN_KEYS
 from ..name import NameManager
 from ..ops.registry import get_op
 from .graph import Node, topo_order, is_aux_input
@@ -207,7 +207,7 @@ class Symbol:
         out = dict(node.param_strings()) if node.op is not None else {}
         for k, v in node.user_attrs.items():
             out[k] = v
-            if k.startswith('__') and k.endswith('__') and len(k) > 4:
+            if k.startswith('__') and k.endswith('__') and k[2:-2] in HIDDEN_KEYS:
                 out[k[2:-2]] = v
         return out
 
@@ -237,7 +237,7 @@ class Symbol:
             if not isinstance(v, str):
                 raise MXNetError('attribute %r must be a string, got %r' % (k, v))
             for node, _ in self._outputs:
-                node.user_attrs[k] = v
+                node.user_attrs[wrap_key(k)] = v
 
     # -- inference ---------------------------------------------------------
     def _known(self, args, kwargs, what):
@@ -469,7 +469,7 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
         for k, v in attr.items():
             if not isinstance(v, str):
                 raise MXNetError('Variable: attribute %r must be a string, got %r' % (k, v))
-            user[k] = v
+            user[wrap_key(k)] = v
     if shape is not None:
         user['__shape__'] = str(tuple(shape))
     if lr_mult is not None:
