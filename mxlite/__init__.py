@@ -18,6 +18,8 @@ from .attribute import AttrScope
 from . import symbol
 from . import symbol as sym
 from . import executor
+from . import visualization
+from . import visualization as viz
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
            'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'autograd', 'name',
