@@ -1,5 +1,8 @@
 import os
 import sys
 
-# tests/ops/case_spec.py is imported by name from the sweep tests
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'ops'))
+# shared test data modules are imported by name: tests/ops/case_spec.py,
+# tests/symbol/graph_builders.py
+HERE = os.path.dirname(__file__)
+for sub in ('ops', 'symbol'):
+    sys.path.insert(0, os.path.join(HERE, sub))
