@@ -14,3 +14,6 @@ from . import random
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
            'current_context', 'num_gpus', 'nd', 'ndarray', 'random', '__version__']
+
+# data pipeline (issue 6)
+from . import recordio
