@@ -17,3 +17,4 @@ __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned
 
 # data pipeline (issue 6)
 from . import recordio
+from . import io
