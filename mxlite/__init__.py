@@ -18,3 +18,5 @@ __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned
 # data pipeline (issue 6)
 from . import recordio
 from . import io
+from . import image
+from . import image as img
