@@ -24,3 +24,9 @@ from . import visualization as viz
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
            'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'autograd', 'name',
            'attribute', 'AttrScope', 'symbol', 'sym', '__version__']
+
+# data pipeline (issue 6)
+from . import recordio
+from . import io
+from . import image
+from . import image as img
