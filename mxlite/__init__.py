@@ -20,6 +20,12 @@ from . import symbol as sym
 from . import executor
 from . import visualization
 from . import visualization as viz
+from . import kvstore
+from . import kvstore as kv
+from . import callback
+from . import model
+from . import module
+from . import module as mod
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
            'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'autograd', 'name',
