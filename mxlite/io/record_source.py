@@ -3,11 +3,13 @@
 * :class:`SequentialSource` (no .idx): the file is split into ``num_parts``
   byte ranges (rounded to 4 bytes, each moved forward to the next record
   head), exactly as dmlc's RecordIO splitter does.  ``shuffle`` permutes the
-  records within chunks of about 64 MiB (``shuffle_chunk_size`` MB chunks,
-  visited in random order, when given).
+  records within chunks of about 64 MiB with MXNet's generator
+  (``std::mt19937(111 + seed)``), so files up to 64 MiB come out in MXNet's
+  exact order; with ``shuffle_chunk_size`` the file is cut into that many MB
+  and the pieces are visited in random order.
 * :class:`IndexedSource` (.idx given): the sorted record offsets are split
   into ``num_parts`` runs of ``ceil(n / num_parts)`` records; ``shuffle``
-  permutes the whole part at every epoch.
+  permutes the whole part at every epoch, in MXNet's exact order.
 
 ``next()`` returns the next record as ``(byte offset, bytes)`` or ``None`` at
 the end of the part; ``before_first()`` starts a new pass (and a new permutation).
@@ -19,10 +21,12 @@ import numpy as np
 
 from ..base import MXNetError
 from ..recordio import MAGIC, RecordReader, read_index
+from .std_random import MT19937, std_shuffle
 
 __all__ = ['SequentialSource', 'IndexedSource', 'open_source']
 
 _DEFAULT_CHUNK = 64 << 20
+_RAND_MAGIC = 111
 
 
 def _open(path, what):
@@ -66,7 +70,7 @@ class SequentialSource:
         self.size = os.fstat(self.f.fileno()).st_size
         self.reader = RecordReader(self.f, self.path)
         self.shuffle = shuffle
-        self.rng = np.random.Generator(np.random.PCG64(seed))
+        self.rng = MT19937(_RAND_MAGIC + seed)
         self.chunk_bytes = _DEFAULT_CHUNK
         begin, end = self._partition(part_index, num_parts)
         self.ranges = [(begin, end)]
@@ -130,9 +134,8 @@ class SequentialSource:
                 nbytes += len(rec[1]) + 8
             if not chunk:
                 return None
-            self.rng.shuffle(chunk)
-            chunk.reverse()
-            self.pending = chunk
+            perm = std_shuffle(len(chunk), self.rng)
+            self.pending = [chunk[k] for k in perm[::-1]]
         return self.pending.pop()
 
     def close(self):
@@ -156,14 +159,14 @@ class IndexedSource:
         end = min(nstep * (part_index + 1), n)
         self.offsets = np.array(offsets[begin:end], dtype=np.int64)
         self.shuffle = shuffle
-        self.rng = np.random.Generator(np.random.PCG64(seed))
+        self.rng = MT19937(_RAND_MAGIC + seed)
         self.num_records = len(self.offsets)
         self.before_first()
 
     def before_first(self):
         self.order = self.offsets
         if self.shuffle:
-            self.order = self.offsets[self.rng.permutation(len(self.offsets))]
+            self.order = self.offsets[std_shuffle(len(self.offsets), self.rng)]
         self.cursor = 0
 
     def next(self):

@@ -56,6 +56,10 @@ def cases():
         'rotate': c(rotate=30, fill_value=0, data_shape=(3, 16, 16), dtype='uint8'),
         'max_img_size': c(max_img_size=20, data_shape=(3, 12, 12), dtype='uint8'),
         'names': c(data_name='img', label_name='lab', device_id=-1),
+        'shuffle_idx': c(path_imgidx=IDX, shuffle=True, seed=3),
+        'shuffle_noidx': c(shuffle=True, seed=1),
+        'shuffle_idx_parts': c(path_imgidx=IDX, shuffle=True, num_parts=2, part_index=1,
+                               batch_size=2),
     }
 
 
