@@ -22,6 +22,7 @@ for any number of threads but are not MXNet's random numbers; with
 import logging
 import os
 import struct
+import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -420,13 +421,17 @@ class ImageRecordIter(DataIter):
 
     def close(self):
         """Stop the decoding threads and close the file."""
-        self._drop_inflight()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        if self._source is not None:
-            self._source.close()
-            self._source = None
+        try:
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                # the last reference may die in a worker thread, which cannot join itself
+                in_worker = threading.current_thread().name.startswith('ImageRecordIter')
+                pool.shutdown(wait=not in_worker, cancel_futures=True)
+            self._inflight.clear()
+        finally:
+            source, self._source = self._source, None
+            if source is not None:
+                source.close()
 
     def __del__(self):
         try:

@@ -2,6 +2,7 @@
 import gzip
 import json
 import os
+import pathlib
 import shutil
 
 import numpy as np
@@ -102,7 +103,7 @@ def test_errors(tmp_path):
     with pytest.raises(MXNetError, match='keyword arguments'):
         mx.io.CSVIter('x.csv')
     trunc = tmp_path / 'img'
-    trunc.write_bytes(open(os.path.join(D, 'images-idx3-ubyte'), 'rb').read()[:50])
+    trunc.write_bytes(pathlib.Path(os.path.join(D, 'images-idx3-ubyte')).read_bytes()[:50])
     with pytest.raises(MXNetError, match='truncated'):
         mx.io.MNISTIter(image=str(trunc), label=os.path.join(D, 'labels-idx1-ubyte'))
     with pytest.raises(MXNetError, match='magic number 2049'):

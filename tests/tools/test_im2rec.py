@@ -2,6 +2,7 @@
 import filecmp
 import importlib.util
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def test_list_and_pack_match_mxnet(im2rec, tmp_path, capsys):
     prefix = str(tmp_path / 'golden')
     assert im2rec.main(['--list', '--recursive', prefix, IMAGES]) == 0
     out = capsys.readouterr().out
-    assert out == open(os.path.join(GOLD, 'golden_list_stdout.txt')).read()
+    assert out == pathlib.Path(os.path.join(GOLD, 'golden_list_stdout.txt')).read_text()
     same_file(prefix + '.lst', os.path.join(GOLD, 'golden.lst'))
     assert im2rec.main([prefix, IMAGES]) == 0
     out = capsys.readouterr().out
@@ -142,8 +143,9 @@ def test_extra_formats_and_unreadable_images(im2rec, tmp_path, capsys):
     assert 'warning: skipping %s' % os.path.join(str(root), 'broken.jpg') in cap.err
     assert 'warning: skipping %s' % os.path.join(str(root), 'missing.png') in cap.err
     r = mx.recordio.MXIndexedRecordIO(prefix + '.idx', prefix + '.rec', 'r')
-    names = [line.split('\t')[-1].strip() for line in open(prefix + '.lst')]
-    keys = [int(line.split('\t')[0]) for line in open(prefix + '.lst')]
+    lines = pathlib.Path(prefix + '.lst').read_text().splitlines()
+    names = [line.split('\t')[-1].strip() for line in lines]
+    keys = [int(line.split('\t')[0]) for line in lines]
     assert sorted(r.keys) == sorted(k for k, n in zip(keys, names) if n in pix)
     for k, n in zip(keys, names):
         if n in pix:
