@@ -13,39 +13,58 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def write_chw_float(img, out, swap, mirror, mean, meanimg, use_meanimg, mult, bias):
-    """out[k, i, j'] = (img[i, j, swap[k]] - mean) * mult[k] + bias[k] (float32)."""
+    """out[k, i, j'] = (img[i, j, swap[k]] - mean) * mult[k] + bias[k] (float32).
+
+    Without a mean image the value depends only on the pixel value, so a
+    256-entry table per channel gives the same float32 results faster.
+    """
     h, w, c = img.shape
+    if use_meanimg:
+        for k in range(c):
+            src_k = swap[k]
+            mu = mult[k]
+            b = bias[k]
+            for i in range(h):
+                for j in range(w):
+                    v = np.float32(np.float32(img[i, j, src_k]) - meanimg[k, i, j])
+                    v = np.float32(np.float32(v * mu) + b)
+                    if mirror:
+                        out[k, i, w - 1 - j] = v
+                    else:
+                        out[k, i, j] = v
+        return
+    lut = np.empty((c, 256), np.float32)
     for k in range(c):
-        src_k = swap[k]
-        m = mean[k]
-        mu = mult[k]
-        b = bias[k]
-        for i in range(h):
-            for j in range(w):
-                v = np.float32(img[i, j, src_k])
-                if use_meanimg:
-                    v = np.float32(v - meanimg[k, i, j])
-                else:
-                    v = np.float32(v - m)
-                v = np.float32(np.float32(v * mu) + b)
-                if mirror:
-                    out[k, i, w - 1 - j] = v
-                else:
-                    out[k, i, j] = v
+        for v in range(256):
+            lut[k, v] = np.float32(np.float32(np.float32(np.float32(v) - mean[k]) * mult[k])
+                                   + bias[k])
+    for i in range(h):
+        for k in range(c):
+            src_k = swap[k]
+            orow = out[k, i]
+            table = lut[k]
+            if mirror:
+                for j in range(w):
+                    orow[w - 1 - j] = table[img[i, j, src_k]]
+            else:
+                for j in range(w):
+                    orow[j] = table[img[i, j, src_k]]
 
 
 @njit(cache=True, nogil=True)
 def write_chw_uint8(img, out, swap, mirror):
     """Channel swap and mirror only (MXNet applies no normalisation to uint8 output)."""
     h, w, c = img.shape
-    for k in range(c):
-        src_k = swap[k]
-        for i in range(h):
-            for j in range(w):
-                if mirror:
-                    out[k, i, w - 1 - j] = img[i, j, src_k]
-                else:
-                    out[k, i, j] = img[i, j, src_k]
+    for i in range(h):
+        for k in range(c):
+            src_k = swap[k]
+            orow = out[k, i]
+            if mirror:
+                for j in range(w):
+                    orow[w - 1 - j] = img[i, j, src_k]
+            else:
+                for j in range(w):
+                    orow[j] = img[i, j, src_k]
 
 
 @njit(cache=True, nogil=True)
