@@ -101,7 +101,8 @@ class DefaultAugmenter:
             raise MXNetError('ImageRecordIter: invalid inter_method: valid value 0,1,2,3,9,10 '
                              '(0, nearest neighbour, cannot be used with the random affine '
                              'transform; use 1 or 9)')
-        self.fill = (float(p.fill_value),) * 4
+        # cv::Scalar(fill, fill, fill): an alpha channel is filled with 0
+        self.fill = (float(p.fill_value),) * 3 + (0.0,)
 
     def _interp(self, old_w, old_h, new_w, new_h, u):
         m = self.p.inter_method

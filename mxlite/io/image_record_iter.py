@@ -289,7 +289,8 @@ class ImageRecordIter(DataIter):
                 scale = np.float32(p.scale)
                 cs, ill = scale, np.float32(0)
                 if p.max_random_contrast or p.max_random_illumination:
-                    mc, mi = np.float32(p.max_random_contrast), np.float32(p.max_random_illumination)
+                    mc = np.float32(p.max_random_contrast)
+                    mi = np.float32(p.max_random_illumination)
                     cs = np.float32((np.float32(r.next()) * mc * 2 - mc + 1) * scale)
                     ill = np.float32((np.float32(r.next()) * mi * 2 - mi) * scale)
                 mult = (cs / self._std).astype(np.float32)
@@ -342,7 +343,7 @@ class ImageRecordIter(DataIter):
         return True
 
     def _next_batch(self):
-        """The next finished batch as a DataBatch, or None at the end of the epoch."""
+        """(DataBatch, wrapped) of the next finished batch, or None at the end of the epoch."""
         while len(self._inflight) < self._p.prefetch_buffer and self._submit_batch():
             pass
         if not self._inflight:
@@ -354,13 +355,11 @@ class ImageRecordIter(DataIter):
         except BaseException:
             self._drop_inflight()
             raise
-        if pending.wrapped:
-            self._delivered_wrapped = True
         lab = pending.label if self._p.label_width > 1 else pending.label[:, 0]
         data = NDArray(pending.data, self._ctx)
         label = NDArray(np.ascontiguousarray(lab), self._ctx)
-        return DataBatch([data], [label], pad=pending.pad,
-                         index=np.zeros(self._p.batch_size, np.uint64))
+        return (DataBatch([data], [label], pad=pending.pad,
+                          index=np.zeros(self._p.batch_size, np.uint64)), pending.wrapped)
 
     def _drop_inflight(self):
         while self._inflight:
@@ -392,11 +391,15 @@ class ImageRecordIter(DataIter):
         if self._source is None:
             raise MXNetError('%s: the iterator is closed' % self.__class__.__name__)
         if self._first is not None:
-            batch, self._first = self._first, None
+            got, self._first = self._first, None
         else:
-            batch = self._next_batch()
-        if batch is None:
+            got = self._next_batch()
+        if got is None:
             raise StopIteration
+        batch, wrapped = got
+        if wrapped:
+            # the caller has seen the wrapped-around batch: reset() continues behind it
+            self._delivered_wrapped = True
         self._current = batch
         return batch
 
