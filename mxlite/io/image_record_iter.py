@@ -116,7 +116,7 @@ class ImageRecordIter(DataIter):
         self._label_map = read_label_list(p.path_imglist, lw) if p.path_imglist else None
         self._aug = DefaultAugmenter(p)
         self._rng = np.random.Generator(np.random.PCG64(
-            (p.seed_aug if p.seed_aug is not None else p.seed) + _AUG_MAGIC))
+            ((p.seed_aug if p.seed_aug is not None else p.seed) + _AUG_MAGIC) % (1 << 63)))
         self._swap = np.array([0] if c == 1 else [2, 1, 0] if c == 3 else [2, 1, 0, 3], np.int64)
         self._mean = np.array([p.mean_r, p.mean_g, p.mean_b, p.mean_a][:c] if c > 1
                               else [p.mean_r], np.float32)
@@ -131,6 +131,7 @@ class ImageRecordIter(DataIter):
         self._epoch_done = False
         self._delivered_wrapped = False
         self._current = None
+        self._first = None
         try:
             self._source = open_source(p)
             if p.verbose:
