@@ -4,6 +4,7 @@ For every case: mx.nd forward == real MXNet 1.9.1's output (golden file),
 registry shape/type inference == the actual result, autograd gradients ==
 MXNet's, and autograd == finite differences in float64.
 """
+import contextlib
 import os
 
 import numpy as np
@@ -15,8 +16,20 @@ from mxlite.test_utils import assert_almost_equal, check_gradient_nd
 
 from case_spec import all_cases
 
-GOLDEN = np.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_ops.npz'))
 CASES = all_cases()
+_DATA = os.path.join(os.path.dirname(__file__), '..', 'data')
+GOLDENS = {name: np.load(os.path.join(_DATA, name)) for name in sorted({c.golden_file for c in CASES})}
+
+
+def golden(case):
+    return GOLDENS[case.golden_file]
+
+
+def mode(train):
+    """The autograd scope a case's forward runs in (None: leave the default, predict)."""
+    if train is None:
+        return contextlib.nullcontext()
+    return mx.autograd.train_mode() if train else mx.autograd.predict_mode()
 
 # Registered operators whose tests live elsewhere, with where.
 TESTED_ELSEWHERE = {
@@ -50,11 +63,13 @@ def test_every_operator_has_cases():
 
 @pytest.mark.parametrize('case', CASES, ids=[c.id for c in CASES])
 def test_forward_matches_mxnet(case):
+    GOLDEN = golden(case)
     arrays = case.arrays()
     if case.golden and case.id + ':in0' in GOLDEN:
         for i, a in enumerate(arrays):
             np.testing.assert_array_equal(a, GOLDEN['%s:in%d' % (case.id, i)])
-    out = nd_function(case.op)(*[mx.nd.array(a, dtype=a.dtype) for a in arrays], **case.params)
+    with mode(case.train):
+        out = nd_function(case.op)(*[mx.nd.array(a, dtype=a.dtype) for a in arrays], **case.params)
     outs = out if isinstance(out, list) else [out]
     # registry inference agrees with what forward produced
     op = get_op(case.op)
@@ -85,6 +100,8 @@ FD_CASES = [c for c in GRAD_CASES if c.fd]
 
 @pytest.mark.parametrize('case', GRAD_CASES, ids=[c.id for c in GRAD_CASES])
 def test_gradient_matches_mxnet(case):
+    GOLDEN = golden(case)
+    train = True if case.train is None else case.train
     if (case.id + ':grad_error') in GOLDEN:
         pytest.skip('MXNet 1.9.1 fails this backward: %s' % GOLDEN[case.id + ':grad_error'])
     arrays = case.arrays()
@@ -92,22 +109,34 @@ def test_gradient_matches_mxnet(case):
     inputs = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
     for i in diff:
         inputs[i].attach_grad()
-    with mx.autograd.record():
+    with mx.autograd.record(train_mode=train):
         out = nd_function(case.op)(*inputs, **case.params)
     outs = out if isinstance(out, list) else [out]
     hgs = case.head_grads([o.shape for o in outs])
-    mx.autograd.backward(outs, [mx.nd.array(h, dtype=o.dtype) for h, o in zip(hgs, outs)])
+    mx.autograd.backward(outs, [mx.nd.array(h, dtype=o.dtype) for h, o in zip(hgs, outs)],
+                         train_mode=train)
     for i in diff:
         assert_almost_equal(inputs[i].grad.asnumpy(), GOLDEN['%s:grad%d' % (case.id, i)],
-                            rtol=1e-4, atol=1e-5, names=('mxlite grad%d' % i, 'mxnet grad%d' % i))
+                            rtol=case.grad_rtol, atol=case.grad_atol,
+                            names=('mxlite grad%d' % i, 'mxnet grad%d' % i))
+    for i in case.after:
+        assert_almost_equal(inputs[i].asnumpy(), GOLDEN['%s:after%d' % (case.id, i)],
+                            rtol=1e-5, atol=1e-6, names=('mxlite input%d after' % i,
+                                                         'mxnet input%d after' % i))
 
 
 @pytest.mark.parametrize('case', FD_CASES, ids=[c.id for c in FD_CASES])
 def test_gradient_matches_finite_differences(case):
     arrays = case.arrays()
-    fn = nd_function(case.op)
-    out0 = fn(*[mx.nd.array(a, dtype=a.dtype) for a in arrays], **case.params)
+    op_fn = nd_function(case.op)
+    train = True if case.train is None else case.train
+
+    def fn(*xs):
+        # the finite differences run outside record(): keep the case's mode
+        with mode(train if case.train is not None else None):
+            return op_fn(*xs, **case.params)
+    out0 = fn(*[mx.nd.array(a, dtype=a.dtype) for a in arrays])
     outs = out0 if isinstance(out0, list) else [out0]
     hgs = [h.astype(np.float64) for h in case.head_grads([o.shape for o in outs])]
-    check_gradient_nd(lambda *xs: fn(*xs, **case.params), arrays, case.diff_inputs(arrays), hgs,
-                      rtol=case.fd_rtol, atol=case.fd_atol)
+    check_gradient_nd(fn, arrays, case.diff_inputs(arrays), hgs, rtol=case.fd_rtol,
+                      atol=case.fd_atol, train_mode=train)
