@@ -79,8 +79,9 @@ def _pool_cases():
     c.append(pool(x, {'global_pool': True, 'pool_type': 'sum'}))
     y = Distinct(1, 2, 5, 5)
     for pt in ('avg', 'sum', 'max'):
+        # max over an empty window is the lowest float: no finite differences through it
         c.append(pool(y, {'kernel': (3, 3), 'stride': (3, 3), 'pad': (1, 1), 'pool_type': pt,
-                          'pooling_convention': 'full'}))
+                          'pooling_convention': 'full'}, fd=pt != 'max'))
     c.append(pool(y, {'kernel': (2, 2), 'stride': (2, 2), 'pool_type': 'avg',
                       'pooling_convention': 'full'}))
     c.append(pool(y, {'kernel': (3, 3), 'stride': (3, 3), 'pad': (1, 1), 'pool_type': 'avg',
