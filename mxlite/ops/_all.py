@@ -4,3 +4,4 @@ from . import creation, random  # noqa: F401
 from . import nn_conv  # noqa: F401
 from . import nn_dense  # noqa: F401
 from . import nn_pool  # noqa: F401
+from . import nn_activation, nn_softmax  # noqa: F401
