@@ -5,3 +5,4 @@ from . import nn_conv  # noqa: F401
 from . import nn_dense  # noqa: F401
 from . import nn_pool  # noqa: F401
 from . import nn_activation, nn_softmax  # noqa: F401
+from . import nn_loss  # noqa: F401
