@@ -8,6 +8,18 @@ Conventions every kernel module follows:
 * Kernels know nothing of NDArray, attrs or contexts.  Shapes are validated
   by the operator registry before a kernel is reached: Numba does not
   bounds-check, so a kernel must never see inconsistent shapes.
+* Index with slices where a loop copies or accumulates runs of elements
+  (``r[oy, lo:hi] = x[...]``): Numba compiles those to tight vectorised
+  loops, while per-element computed indices pay a wraparound check each.
 * Nothing in ``mxlite`` imports this package at module level; an operator's
   forward imports the kernel module it needs.
 """
+
+import os as _os
+
+# Numba's OpenMP workers spin after each parallel loop by default, stealing
+# the cores OpenBLAS needs for the GEMM that follows (convolution alternates
+# the two pools): measured 3x slower on 2 cores.  Sleep instead, unless the
+# user chose a policy.  Must happen before libgomp loads (the first parallel
+# kernel call), hence here.
+_os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')

@@ -37,33 +37,31 @@ def _span(off, stride, size, n_out):
 
 @njit(cache=True, nogil=True, parallel=True)
 def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """Unfold ``x`` (B, C, H, W) into ``col`` (B, C*kh*kw, oh*ow)."""
+    """Unfold ``x`` (B, C, H, W) into ``col`` (B, C*kh*kw, oh*ow).
+
+    Rows are written with slice assignments: Numba turns those into tight
+    copies, where per-element computed indices would not vectorise.
+    """
     B, C, H, W = x.shape
     for bc in prange(B * C):
         b = bc // C
         c = bc - b * C
         for ky in range(kh):
             for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
+                r = col[b, (c * kh + ky) * kw + kx].reshape((oh, ow))
                 offx = kx * dw - pw
                 lo, hi = _span(offx, sw, W, ow)
                 for oy in range(oh):
                     iy = oy * sh - ph + ky * dh
-                    base = oy * ow
-                    if iy < 0 or iy >= H:
-                        for ox in range(ow):
-                            col[b, row, base + ox] = 0
+                    if iy < 0 or iy >= H or hi <= lo:
+                        r[oy, :] = 0
                         continue
-                    for ox in range(lo):
-                        col[b, row, base + ox] = 0
+                    r[oy, :lo] = 0
                     if sw == 1:
-                        for ox in range(lo, hi):
-                            col[b, row, base + ox] = x[b, c, iy, ox + offx]
+                        r[oy, lo:hi] = x[b, c, iy, lo + offx:hi + offx]
                     else:
-                        for ox in range(lo, hi):
-                            col[b, row, base + ox] = x[b, c, iy, ox * sw + offx]
-                    for ox in range(hi, ow):
-                        col[b, row, base + ox] = 0
+                        r[oy, lo:hi] = x[b, c, iy, lo * sw + offx:(hi - 1) * sw + offx + 1:sw]
+                    r[oy, hi:] = 0
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -73,25 +71,22 @@ def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
     for bc in prange(B * C):
         b = bc // C
         c = bc - b * C
-        for iy in range(H):
-            for ix in range(W):
-                x[b, c, iy, ix] = 0
+        x[b, c] = 0
         for ky in range(kh):
             for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
+                r = col[b, (c * kh + ky) * kw + kx].reshape((oh, ow))
                 offx = kx * dw - pw
                 lo, hi = _span(offx, sw, W, ow)
+                if hi <= lo:
+                    continue
                 for oy in range(oh):
                     iy = oy * sh - ph + ky * dh
                     if iy < 0 or iy >= H:
                         continue
-                    base = oy * ow
                     if sw == 1:
-                        for ox in range(lo, hi):
-                            x[b, c, iy, ox + offx] += col[b, row, base + ox]
+                        x[b, c, iy, lo + offx:hi + offx] += r[oy, lo:hi]
                     else:
-                        for ox in range(lo, hi):
-                            x[b, c, iy, ox * sw + offx] += col[b, row, base + ox]
+                        x[b, c, iy, lo * sw + offx:(hi - 1) * sw + offx + 1:sw] += r[oy, lo:hi]
 
 
 @njit(cache=True, nogil=True, parallel=True)
