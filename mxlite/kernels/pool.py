@@ -34,48 +34,93 @@ def _power(v, p):
     return v * v * v
 
 
+@njit(cache=True, nogil=True)
+def _window_value(x, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, include_pad, p, lowest):
+    """Pooled value of the window at (hs, ws), clipped to the input."""
+    he = min(hs + kh, hlim)
+    we = min(ws + kw, wlim)
+    hs0 = max(hs, 0)
+    ws0 = max(ws, 0)
+    he0 = min(he, H)
+    we0 = min(we, W)
+    if kind == 0:
+        m = lowest
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                v = x[pl, iy, ix]
+                if v > m:
+                    m = v
+        return m
+    s = 0.0
+    if kind == 3:
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                s += _power(x[pl, iy, ix], p)
+        return _root(s, p)
+    for iy in range(hs0, he0):
+        for ix in range(ws0, we0):
+            s += x[pl, iy, ix]
+    if kind == 1:
+        if include_pad:
+            n = (he - hs) * (we - ws)
+        else:
+            n = (he0 - hs0) * (we0 - ws0)
+        return s / n if n > 0 else 0.0
+    return s
+
+
+@njit(cache=True, nogil=True)
+def _window_grad(x, yv, g, dx, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, include_pad, p):
+    """Add the gradient ``g`` of the window at (hs, ws) (value ``yv``) into dx."""
+    he = min(hs + kh, hlim)
+    we = min(ws + kw, wlim)
+    hs0 = max(hs, 0)
+    ws0 = max(ws, 0)
+    he0 = min(he, H)
+    we0 = min(we, W)
+    if kind == 0:
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                if x[pl, iy, ix] == yv:
+                    dx[pl, iy, ix] += g
+                    return
+        return
+    if kind == 3:
+        if yv == 0:
+            return
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                if p == 1:
+                    dx[pl, iy, ix] += g
+                elif p == 2:
+                    dx[pl, iy, ix] += g * x[pl, iy, ix] / yv
+                else:
+                    q = x[pl, iy, ix] / yv
+                    dx[pl, iy, ix] += g * q * q
+        return
+    if kind == 1:
+        if include_pad:
+            n = (he - hs) * (we - ws)
+        else:
+            n = (he0 - hs0) * (we0 - ws0)
+        if n <= 0:
+            return
+        g = g / n
+    for iy in range(hs0, he0):
+        for ix in range(ws0, we0):
+            dx[pl, iy, ix] += g
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
+    """Any window geometry (runtime sizes): every window is clipped."""
     P, H, W = x.shape
     oh, ow = out.shape[1], out.shape[2]
     for pl in prange(P):
         for oy in range(oh):
-            hs = oy * sh - ph
-            he = min(hs + kh, hlim)
-            hs0 = max(hs, 0)
-            he0 = min(he, H)
             for ox in range(ow):
-                ws = ox * sw - pw
-                we = min(ws + kw, wlim)
-                ws0 = max(ws, 0)
-                we0 = min(we, W)
-                if kind == 0:
-                    m = lowest
-                    for iy in range(hs0, he0):
-                        for ix in range(ws0, we0):
-                            v = x[pl, iy, ix]
-                            if v > m:
-                                m = v
-                    out[pl, oy, ox] = m
-                else:
-                    s = 0.0
-                    if kind == 3:
-                        for iy in range(hs0, he0):
-                            for ix in range(ws0, we0):
-                                s += _power(x[pl, iy, ix], p)
-                        out[pl, oy, ox] = _root(s, p)
-                    else:
-                        for iy in range(hs0, he0):
-                            for ix in range(ws0, we0):
-                                s += x[pl, iy, ix]
-                        if kind == 1:
-                            if include_pad:
-                                n = (he - hs) * (we - ws)
-                            else:
-                                n = (he0 - hs0) * (we0 - ws0)
-                            out[pl, oy, ox] = s / n if n > 0 else 0.0
-                        else:
-                            out[pl, oy, ox] = s
+                out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                hlim, wlim, kind, include_pad, p, lowest)
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -84,56 +129,163 @@ def pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, includ
     P, H, W = x.shape
     oh, ow = dy.shape[1], dy.shape[2]
     for pl in prange(P):
-        for iy in range(H):
-            for ix in range(W):
-                dx[pl, iy, ix] = 0
+        dx[pl] = 0
         for oy in range(oh):
-            hs = oy * sh - ph
-            he = min(hs + kh, hlim)
-            hs0 = max(hs, 0)
-            he0 = min(he, H)
             for ox in range(ow):
-                ws = ox * sw - pw
-                we = min(ws + kw, wlim)
-                ws0 = max(ws, 0)
-                we0 = min(we, W)
-                g = dy[pl, oy, ox]
-                if kind == 0:
-                    m = y[pl, oy, ox]
-                    found = False
-                    for iy in range(hs0, he0):
-                        for ix in range(ws0, we0):
-                            if x[pl, iy, ix] == m:
-                                dx[pl, iy, ix] += g
-                                found = True
-                                break
-                        if found:
-                            break
-                elif kind == 3:
-                    r = y[pl, oy, ox]
-                    if r == 0:
-                        continue
-                    for iy in range(hs0, he0):
-                        for ix in range(ws0, we0):
-                            if p == 1:
-                                dx[pl, iy, ix] += g
-                            elif p == 2:
-                                dx[pl, iy, ix] += g * x[pl, iy, ix] / r
-                            else:
-                                q = x[pl, iy, ix] / r
-                                dx[pl, iy, ix] += g * q * q
+                _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                             kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+
+
+@njit(cache=True, nogil=True)
+def _interior(n_out, stride, pad, k, n):
+    """Outputs [lo, hi) whose windows lie inside the (unpadded) input."""
+    lo = (pad + stride - 1) // stride
+    hi = (n + pad - k) // stride + 1
+    if hi > n_out:
+        hi = n_out
+    if lo > hi:
+        lo = hi
+    return lo, hi
+
+
+def _make_fast(kh, kw, sh, sw):
+    """Kernels with the window size and stride compiled in (a closure's constants).
+
+    Windows wholly inside the input run a fixed-size loop that LLVM unrolls
+    and vectorises across outputs; border windows take the clipped path.
+    Indices are non-negative by construction (views start at the interior),
+    so no wraparound checks are emitted.
+    """
+    area = kh * kw
+
+    @njit(cache=True, nogil=True, parallel=True)
+    def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest):
+        P, H, W = x.shape
+        oh, ow = out.shape[1], out.shape[2]
+        oy0, oy1 = _interior(oh, sh, ph, kh, H)
+        ox0, ox1 = _interior(ow, sw, pw, kw, W)
+        nyi, nxi = oy1 - oy0, ox1 - ox0
+        for pl in prange(P):
+            for oy in range(oh):
+                if oy >= oy0 and oy < oy1 and nxi > 0:
+                    rng_x = (0, ox0, ox1, ow)
                 else:
-                    if kind == 1:
-                        if include_pad:
-                            n = (he - hs) * (we - ws)
-                        else:
-                            n = (he0 - hs0) * (we0 - ws0)
-                        if n <= 0:
-                            continue
-                        g = g / n
-                    for iy in range(hs0, he0):
-                        for ix in range(ws0, we0):
-                            dx[pl, iy, ix] += g
+                    rng_x = (0, ow, ow, ow)
+                for ox in range(rng_x[0], rng_x[1]):
+                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                    hlim, wlim, kind, include_pad, p, lowest)
+                for ox in range(rng_x[2], rng_x[3]):
+                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                    hlim, wlim, kind, include_pad, p, lowest)
+            if nyi <= 0 or nxi <= 0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            os = out[pl, oy0:oy1, ox0:ox1]
+            if kind == 0:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        m = lowest
+                        for r in range(kh):
+                            for c in range(kw):
+                                v = xs[i * sh + r, j * sw + c]
+                                if v > m:
+                                    m = v
+                        os[i, j] = m
+            elif kind == 3:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        acc = 0.0
+                        for r in range(kh):
+                            for c in range(kw):
+                                acc += _power(xs[i * sh + r, j * sw + c], p)
+                        os[i, j] = _root(acc, p)
+            else:
+                scale = 1.0 / area if kind == 1 else 1.0
+                for i in range(nyi):
+                    for j in range(nxi):
+                        acc = 0.0
+                        for r in range(kh):
+                            for c in range(kw):
+                                acc += xs[i * sh + r, j * sw + c]
+                        os[i, j] = acc * scale
+
+    @njit(cache=True, nogil=True, parallel=True)
+    def backward(x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p):
+        P, H, W = x.shape
+        oh, ow = dy.shape[1], dy.shape[2]
+        oy0, oy1 = _interior(oh, sh, ph, kh, H)
+        ox0, ox1 = _interior(ow, sw, pw, kw, W)
+        nyi, nxi = oy1 - oy0, ox1 - ox0
+        for pl in prange(P):
+            dx[pl] = 0
+            for oy in range(oh):
+                if oy >= oy0 and oy < oy1 and nxi > 0:
+                    rng_x = (0, ox0, ox1, ow)
+                else:
+                    rng_x = (0, ow, ow, ow)
+                for ox in range(rng_x[0], rng_x[1]):
+                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+                for ox in range(rng_x[2], rng_x[3]):
+                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+            if nyi <= 0 or nxi <= 0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            ds = dx[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            ys = y[pl, oy0:oy1, ox0:ox1]
+            gs = dy[pl, oy0:oy1, ox0:ox1]
+            if kind == 0:
+                # the first maximum in row-major order takes the gradient
+                for i in range(nyi):
+                    for j in range(nxi):
+                        best = xs[i * sh, j * sw]
+                        bk = 0
+                        for r in range(kh):
+                            for c in range(kw):
+                                v = xs[i * sh + r, j * sw + c]
+                                # selects, not branches: the argmax position is random
+                                gt = v > best
+                                best = v if gt else best
+                                bk = r * kw + c if gt else bk
+                        ds[i * sh + bk // kw, j * sw + bk % kw] += gs[i, j]
+            elif kind == 3:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        _window_grad(x, ys[i, j], gs[i, j], dx, pl, (oy0 + i) * sh - ph,
+                                     (ox0 + j) * sw - pw, kh, kw, H, W, hlim, wlim, kind,
+                                     include_pad, p)
+            else:
+                scale = 1.0 / area if kind == 1 else 1.0
+                for i in range(nyi):
+                    for j in range(nxi):
+                        g = gs[i, j] * scale
+                        for r in range(kh):
+                            for c in range(kw):
+                                ds[i * sh + r, j * sw + c] += g
+
+    return forward, backward
+
+
+# (kh, kw, sh, sw) of the windows networks use most; float32 only (other dtypes and
+# geometries take the generic kernels, which saves compiling rarely used variants).
+_FAST = {k: _make_fast(*k) for k in ((2, 2, 2, 2), (3, 3, 2, 2), (3, 3, 1, 1))}
+
+
+def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
+    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
+    if fast is not None:
+        fast[0](x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest)
+    else:
+        pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest)
+
+
+def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
+    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
+    if fast is not None:
+        fast[1](x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p)
+    else:
+        pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p)
 
 
 @njit(cache=True, nogil=True, parallel=True)

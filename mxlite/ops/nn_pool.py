@@ -162,7 +162,7 @@ class Pooling(Operator):
         xp = self._planes(xc, n_sp)
         hlim, wlim = xp.shape[1] + qh, xp.shape[2] + qw
         include_pad = attrs.count_include_pad is None or attrs.count_include_pad
-        pool.pool_forward(xp, self._planes(out, n_sp), kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+        pool.forward(xp, self._planes(out, n_sp), kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
                           include_pad, p, pool.lowest(dt))
         return [finish(ctx, 0, out, ctx.dtypes[0])]
 
@@ -191,7 +191,7 @@ class Pooling(Operator):
         xp = self._planes(xc, n_sp)
         hlim, wlim = xp.shape[1] + qh, xp.shape[2] + qw
         include_pad = attrs.count_include_pad is None or attrs.count_include_pad
-        pool.pool_backward(xp, self._planes(yc, n_sp), self._planes(dy, n_sp), self._planes(dx, n_sp),
+        pool.backward(xp, self._planes(yc, n_sp), self._planes(dy, n_sp), self._planes(dx, n_sp),
                            kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p)
         return [dx.astype(x.dtype, copy=False)]
 
