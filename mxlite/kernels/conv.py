@@ -14,6 +14,8 @@ resident) whatever the batch size.  Shapes are checked by the registry
 import numpy as np
 from numba import njit, prange
 
+from ._threads import call
+
 # Keep one chunk's col buffer around this size: big enough for BLAS to
 # stream, small enough to stay in the last-level cache.
 _COL_BYTES = 8 << 20
@@ -178,7 +180,7 @@ def conv_forward(x, w, bias, out, geo, groups):
     P = oh * ow
     out3 = out.reshape(N, F, P)
     if use_direct(x.shape, w.shape, groups):
-        direct_forward(x, w, out, sh, sw, ph, pw, dh, dw, groups)
+        call(direct_forward, out.size * w.shape[1] * kh * kw, x, w, out, sh, sw, ph, pw, dh, dw, groups)
     else:
         Fg, Cg = F // groups, C // groups
         Kg = Cg * kh * kw
@@ -193,12 +195,12 @@ def conv_forward(x, w, bias, out, geo, groups):
             for b0 in range(0, N, bs):
                 b1 = min(N, b0 + bs)
                 cb = col[:b1 - b0]
-                im2col(x[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+                call(im2col, cb.size, x[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
                 for g in range(groups):
                     np.matmul(wm[g], cb[:, g * Kg:(g + 1) * Kg],
                               out=out3[b0:b1, g * Fg:(g + 1) * Fg])
     if bias is not None:
-        add_channel_bias(out3, bias)
+        call(add_channel_bias, out3.size, out3, bias)
     return out
 
 
@@ -240,7 +242,7 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         cb = col[:b1 - b0]
         dyb = dy3[b0:b1]
         if dwm is not None:
-            im2col(x[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+            call(im2col, cb.size, x[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
             for g in range(groups):
                 part = np.matmul(dyb[:, g * Fg:(g + 1) * Fg],
                                  cb[:, g * Kg:(g + 1) * Kg].transpose(0, 2, 1))
@@ -248,7 +250,7 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         if dx is not None:
             for g in range(groups):
                 np.matmul(wm[g].T, dyb[:, g * Fg:(g + 1) * Fg], out=cb[:, g * Kg:(g + 1) * Kg])
-            col2im(cb, dx[b0:b1], kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+            call(col2im, cb.size, cb, dx[b0:b1], kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
 
 
 def deconv_forward(x, w, bias, out, geo, groups):
@@ -272,9 +274,9 @@ def deconv_forward(x, w, bias, out, geo, groups):
         cb = col[:b1 - b0]
         for g in range(groups):
             np.matmul(wm[g].T, x3[b0:b1, g * Cg:(g + 1) * Cg], out=cb[:, g * Kg:(g + 1) * Kg])
-        col2im(cb, out[b0:b1], kh, kw, sh, sw, ph, pw, dh, dw, H, W)
+        call(col2im, cb.size, cb, out[b0:b1], kh, kw, sh, sw, ph, pw, dh, dw, H, W)
     if bias is not None:
-        add_channel_bias(out.reshape(N, F, -1), bias)
+        call(add_channel_bias, out.size, out.reshape(N, F, -1), bias)
     return out
 
 
@@ -306,7 +308,7 @@ def deconv_backward(x, w, dy, dx, dw_out, db, geo, groups):
     for b0 in range(0, N, bs):
         b1 = min(N, b0 + bs)
         cb = col[:b1 - b0]
-        im2col(dy[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, H, W)
+        call(im2col, cb.size, dy[b0:b1], cb, kh, kw, sh, sw, ph, pw, dh, dw, H, W)
         for g in range(groups):
             cg = cb[:, g * Kg:(g + 1) * Kg]
             if dx3 is not None:

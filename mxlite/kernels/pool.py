@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ._threads import call
+
 MAX, AVG, SUM, LP = 0, 1, 2, 3
 
 
@@ -275,17 +277,19 @@ _FAST = {k: _make_fast(*k) for k in ((2, 2, 2, 2), (3, 3, 2, 2), (3, 3, 1, 1))}
 def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
     fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
     if fast is not None:
-        fast[0](x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest)
+        call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest)
     else:
-        pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest)
+        call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p,
+             lowest)
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
     fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
     if fast is not None:
-        fast[1](x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p)
+        call(fast[1], x.size, x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p)
     else:
-        pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p)
+        call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+             include_pad, p)
 
 
 @njit(cache=True, nogil=True, parallel=True)

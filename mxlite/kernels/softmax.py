@@ -12,6 +12,37 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from . import _threads
+
+
+def _rows_numpy(c, log):
+    """softmax/log_softmax of c * x over the last axis of 2-D pieces, with numpy's SIMD exp."""
+    def fn(x, y):
+        if c == 1.0:
+            np.copyto(y, x)
+        else:
+            np.multiply(x, y.dtype.type(c), out=y)
+        y -= y.max(axis=1, keepdims=True)
+        if log:
+            t = np.exp(y)
+            y -= np.log(t.sum(axis=1, keepdims=True))
+        else:
+            np.exp(y, out=y)
+            y /= y.sum(axis=1, keepdims=True)
+    return fn
+
+
+def forward(x, y, inv_t, sign, log, lens, use_len):
+    """Softmax of (O, N, I) x into y; rows (I == 1, no lengths) go through numpy."""
+    if x.shape[2] == 1 and not use_len:
+        _threads.split(_rows_numpy(sign * inv_t, log), [x[:, :, 0], y[:, :, 0]])
+        return
+    _threads.call(softmax_forward, x.size, x, y, inv_t, sign, log, lens, use_len)
+
+
+def backward(y, g, dx, scale, log, lens, use_len):
+    _threads.call(softmax_backward, y.size, y, g, dx, scale, log, lens, use_len)
+
 
 @njit(cache=True, nogil=True)
 def _row_softmax(x, y, n, inv_t, sign, log, limit):

@@ -80,12 +80,13 @@ class SoftmaxOutput(Operator):
         s3 = self._shape3(attrs, x.shape)
         xc = as_compute(x)
         y = np.empty(x.shape, xc.dtype)
-        softmax.softmax_forward(xc.reshape(s3), y.reshape(s3), 1.0, 1.0, False,
+        softmax.forward(xc.reshape(s3), y.reshape(s3), 1.0, 1.0, False,
                                 np.zeros((1, 1), np.int64), False)
         return [finish(ctx, 0, y, ctx.dtypes[0])]
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import softmax
+        from ..kernels._threads import call
         x, label = inputs
         y = as_compute(outputs[0])
         O, K, I = self._shape3(attrs, x.shape)
@@ -101,7 +102,7 @@ class SoftmaxOutput(Operator):
         else:
             scale = attrs.grad_scale / (I if attrs.multi_output else 1)
         dx = np.empty(x.shape, y.dtype)
-        softmax.softmax_output_grad(y.reshape(O, K, I), lab, dx.reshape(O, K, I),
+        call(softmax.softmax_output_grad, y.size, y.reshape(O, K, I), lab, dx.reshape(O, K, I),
                                     float(attrs.ignore_label), attrs.use_ignore,
                                     float(attrs.smooth_alpha), scale)
         return [dx.astype(x.dtype, copy=False), None]
@@ -276,7 +277,7 @@ class SoftmaxCrossEntropy(Operator):
         from ..kernels import softmax
         xc = as_compute(x)
         p = np.empty(x.shape, xc.dtype)
-        softmax.softmax_forward(xc.reshape(x.shape[0], x.shape[1], 1), p.reshape(x.shape[0], x.shape[1], 1),
+        softmax.forward(xc.reshape(x.shape[0], x.shape[1], 1), p.reshape(x.shape[0], x.shape[1], 1),
                                 1.0, 1.0, True, np.zeros((1, 1), np.int64), False)
         return p
 

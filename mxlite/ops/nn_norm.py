@@ -85,6 +85,7 @@ class BatchNorm(Operator):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import norm
+        from ..kernels._threads import call
         x, gamma, beta = inputs
         moving_mean, moving_var = aux
         s3 = self._view(attrs, x)
@@ -94,18 +95,19 @@ class BatchNorm(Operator):
         mean = np.empty(C, pdt)
         invstd = np.empty(C, pdt)
         if ctx.is_train and not attrs.use_global_stats:
-            norm.channel_stats(xc, mean, invstd, attrs.eps)
+            call(norm.channel_stats, xc.size, xc, mean, invstd, attrs.eps)
         else:
             mean[...] = moving_mean
             invstd[...] = 1.0 / np.sqrt(moving_var.astype(pdt) + pdt.type(attrs.eps))
         g = np.ones(C, pdt) if attrs.fix_gamma else np.ascontiguousarray(gamma, pdt)
         y = np.empty(s3, pdt)
-        norm.channel_affine(xc, mean, invstd, g, np.ascontiguousarray(beta, pdt), y)
+        call(norm.channel_affine, xc.size, xc, mean, invstd, g, np.ascontiguousarray(beta, pdt), y)
         return [finish(ctx, 0, y.reshape(x.shape), ctx.dtypes[0]),
                 finish(ctx, 1, mean, ctx.dtypes[1]), finish(ctx, 2, invstd, ctx.dtypes[2])]
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import norm
+        from ..kernels._threads import call
         x, gamma, beta = inputs
         moving_mean, moving_var = aux
         s3 = self._view(attrs, x)
@@ -118,10 +120,10 @@ class BatchNorm(Operator):
         batch_stats = ctx.is_train and not attrs.use_global_stats
         sum_dy = np.empty(C, np.float64)
         sum_dy_xhat = np.empty(C, np.float64)
-        norm.channel_grad_sums(xc, dy, mean, invstd, sum_dy, sum_dy_xhat)
+        call(norm.channel_grad_sums, xc.size, xc, dy, mean, invstd, sum_dy, sum_dy_xhat)
         g = np.ones(C, pdt) if attrs.fix_gamma else np.ascontiguousarray(gamma, pdt)
         dx = np.empty(s3, pdt)
-        norm.batchnorm_dx(xc, dy, mean, invstd, g, sum_dy, sum_dy_xhat, dx, batch_stats)
+        call(norm.batchnorm_dx, xc.size, xc, dy, mean, invstd, g, sum_dy, sum_dy_xhat, dx, batch_stats)
         if batch_stats:
             m = attrs.momentum
             var = 1.0 / (invstd.astype(np.float64) ** 2) - attrs.eps
@@ -138,20 +140,23 @@ class BatchNorm(Operator):
 def _row_norm_forward(x2, gamma_rows, beta_rows, eps):
     """Normalise rows of x2 (R, n); gamma/beta broadcastable to (R, n)."""
     from ..kernels import norm
+    from ..kernels._threads import call
     R = x2.shape[0]
     mean = np.empty(R, x2.dtype)
     invstd = np.empty(R, x2.dtype)
-    norm.row_stats(x2, mean, invstd, eps)
+    call(norm.row_stats, x2.size, x2, mean, invstd, eps)
     y = (x2 - mean[:, None]) * invstd[:, None] * gamma_rows + beta_rows
     return y, mean, invstd
 
 
 def _row_norm_backward(x2, dy2, mean, invstd, gamma_rows):
     from ..kernels import norm
+    from ..kernels._threads import call
     dx = np.empty_like(x2)
     gs = np.ascontiguousarray(np.broadcast_to(gamma_rows, x2.shape), dtype=x2.dtype)
-    norm.row_grad(x2, np.ascontiguousarray(dy2, x2.dtype), np.ascontiguousarray(mean, x2.dtype),
-                  np.ascontiguousarray(invstd, x2.dtype), gs, dx)
+    call(norm.row_grad, x2.size, x2, np.ascontiguousarray(dy2, x2.dtype),
+         np.ascontiguousarray(mean, x2.dtype),
+         np.ascontiguousarray(invstd, x2.dtype), gs, dx)
     xhat = (x2 - mean[:, None]) * invstd[:, None]
     return dx, xhat
 

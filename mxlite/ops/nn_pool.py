@@ -146,6 +146,7 @@ class Pooling(Operator):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import pool
+        from ..kernels._threads import call
         x = inputs[0]
         g = pool_geometry(attrs, x.shape)
         kind = _POOL_CODES[attrs.pool_type]
@@ -155,7 +156,7 @@ class Pooling(Operator):
         out = out_buffer(ctx, 0, ctx.shapes[0], dt)
         if attrs.global_pool:
             n = x.shape[0] * x.shape[1]
-            pool.global_pool_forward(xc.reshape(n, -1), out.reshape(n), kind, p)
+            call(pool.global_pool_forward, x.size, xc.reshape(n, -1), out.reshape(n), kind, p)
             return [finish(ctx, 0, out, ctx.dtypes[0])]
         (kh, kw), (sh, sw), (ph, pw), (qh, qw) = self._args(attrs, g)
         n_sp = x.ndim - 2
@@ -168,6 +169,7 @@ class Pooling(Operator):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import pool
+        from ..kernels._threads import call
         x, y = inputs[0], outputs[0]
         g = pool_geometry(attrs, x.shape)
         kind = _POOL_CODES[attrs.pool_type]
@@ -183,7 +185,7 @@ class Pooling(Operator):
             sh = (1,) * len(k)
             # a global window is an ordinary window covering the whole input
             xp = xc.reshape(n, 1, -1)
-            pool.pool_backward(xp, yc.reshape(n, 1, 1), dy.reshape(n, 1, 1), dx.reshape(n, 1, -1),
+            call(pool.pool_backward, x.size, xp, yc.reshape(n, 1, 1), dy.reshape(n, 1, 1), dx.reshape(n, 1, -1),
                                kind, 1, xp.shape[2], 1, 1, 0, 0, 1, xp.shape[2], True, p)
             return [dx.astype(x.dtype, copy=False)]
         (kh, kw), (sh, sw), (ph, pw), (qh, qw) = self._args(attrs, g)
@@ -231,6 +233,7 @@ class ROIPooling(Operator):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import pool
+        from ..kernels._threads import call
         x, rois = inputs
         dt = compute_dtype(x)
         out = np.empty(ctx.shapes[0], dtype=dt)
@@ -241,6 +244,7 @@ class ROIPooling(Operator):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import pool
+        from ..kernels._threads import call
         x, rois = inputs
         dt = compute_dtype(x)
         dx = np.zeros(x.shape, dtype=dt)

@@ -80,7 +80,7 @@ class _SoftmaxBase(Operator):
         y = np.empty(x.shape, dtype=dt)
         lens, use_len = self._lens(attrs, inputs, shape3[0], shape3[2])
         t = attrs.temperature if attrs.temperature is not None else 1.0
-        softmax.softmax_forward(np.ascontiguousarray(x, dtype=dt).reshape(shape3), y.reshape(shape3),
+        softmax.forward(np.ascontiguousarray(x, dtype=dt).reshape(shape3), y.reshape(shape3),
                                 1.0 / t, self.sign, self.log, lens, use_len)
         return [finish(ctx, 0, y, ctx.dtypes[0])]
 
@@ -92,7 +92,7 @@ class _SoftmaxBase(Operator):
         dx = np.empty(x.shape, dtype=dt)
         lens, use_len = self._lens(attrs, inputs, shape3[0], shape3[2])
         t = attrs.temperature if attrs.temperature is not None else 1.0
-        softmax.softmax_backward(np.ascontiguousarray(y, dtype=dt).reshape(shape3),
+        softmax.backward(np.ascontiguousarray(y, dtype=dt).reshape(shape3),
                                  np.ascontiguousarray(out_grads[0], dtype=dt).reshape(shape3),
                                  dx.reshape(shape3), self.sign / t, self.log, lens, use_len)
         grads = [dx.astype(x.dtype, copy=False)]
@@ -156,7 +156,7 @@ class SoftmaxActivation(Operator):
         s3 = self._shape3(attrs, x.shape)
         xc = as_compute(x)
         y = np.empty(x.shape, xc.dtype)
-        softmax.softmax_forward(xc.reshape(s3), y.reshape(s3), 1.0, 1.0, False,
+        softmax.forward(xc.reshape(s3), y.reshape(s3), 1.0, 1.0, False,
                                 np.zeros((1, 1), np.int64), False)
         return [finish(ctx, 0, y, ctx.dtypes[0])]
 
@@ -166,6 +166,6 @@ class SoftmaxActivation(Operator):
         s3 = self._shape3(attrs, x.shape)
         yc = as_compute(y)
         dx = np.empty(x.shape, yc.dtype)
-        softmax.softmax_backward(yc.reshape(s3), as_compute(out_grads[0]).reshape(s3), dx.reshape(s3),
+        softmax.backward(yc.reshape(s3), as_compute(out_grads[0]).reshape(s3), dx.reshape(s3),
                                  1.0, False, np.zeros((1, 1), np.int64), False)
         return [dx.astype(x.dtype, copy=False)]
