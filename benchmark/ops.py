@@ -164,7 +164,14 @@ def _torch_runner(torch, op, shapes, params, mode):
     return run
 
 
-def worker(framework, min_time, max_reps):
+def _selected(cases):
+    if not cases:
+        return CASES
+    keys = cases.split(',')
+    return [c for c in CASES if any(k in c[0] for k in keys)]
+
+
+def worker(framework, min_time, max_reps, cases=''):
     """Time every case in this interpreter; print one JSON line."""
     info = {'framework': framework, 'times': {}}
     if framework == 'torch':
@@ -183,7 +190,7 @@ def worker(framework, min_time, max_reps):
         def sync(a):
             a.wait_to_read()
         make = lambda op, shapes, params, mode: _mx_runner(mx, op, shapes, params, mode, sync)
-    for name, op, shapes, params, flops in CASES:
+    for name, op, shapes, params, flops in _selected(cases):
         for mode in MODES:
             info['times']['%s|%s' % (name, mode)] = _timeit(make(op, shapes, params, mode),
                                                             min_time, max_reps)
@@ -223,7 +230,7 @@ def _available(name, python, env):
 
 def _run_worker(python, name, env, args):
     cmd = [python, os.path.abspath(__file__), '--worker', name, '--min-time', str(args.min_time),
-           '--max-reps', str(args.max_reps)]
+           '--max-reps', str(args.max_reps), '--cases', args.cases]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     for line in r.stdout.splitlines():
         if line.startswith('RESULT '):
@@ -238,10 +245,11 @@ def main():
     ap.add_argument('--min-time', type=float, default=0.3, help='seconds of timed calls per case')
     ap.add_argument('--max-reps', type=int, default=30)
     ap.add_argument('--only', default='', help='comma-separated frameworks (mxlite,mxnet,torch)')
+    ap.add_argument('--cases', default='', help='comma-separated substrings of case names to run')
     ap.add_argument('--worker', help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        worker(args.worker, args.min_time, args.max_reps)
+        worker(args.worker, args.min_time, args.max_reps, args.cases)
         return
     env = _env(args.threads)
     wanted = [f for f in ('mxlite', 'mxnet', 'torch') if not args.only or f in args.only.split(',')]
@@ -267,7 +275,7 @@ def main():
     cols = ['mxlite ms', 'MXNet ms', 'PyTorch ms', 'vs MXNet', 'vs PyTorch', 'GFLOP/s']
     print('| case | pass | ' + ' | '.join(cols) + ' |')
     print('|' + ' --- |' * (len(cols) + 2))
-    for name, op, shapes, params, flops in CASES:
+    for name, op, shapes, params, flops in _selected(args.cases):
         for mode in MODES:
             key = '%s|%s' % (name, mode)
             t = {f: med[f][key] * 1e3 for f in frameworks}

@@ -4,7 +4,8 @@ import numpy as np
 from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt
-from .nn_common import float_type, uniform_float_type, as_compute, compute_dtype, out_buffer, finish
+from .nn_common import (float_type, uniform_float_type, as_compute, compute_dtype, out_buffer, finish,
+                        grad_buffer)
 
 _ACT = {'relu': 0, 'sigmoid': 1, 'tanh': 2, 'softrelu': 3, 'softsign': 4}
 _LEAKY = {'leaky': 10, 'elu': 11, 'selu': 12, 'gelu': 13}
@@ -18,10 +19,10 @@ def _run_forward(ctx, x, kind, a):
     return finish(ctx, 0, out, ctx.dtypes[0])
 
 
-def _run_backward(x, y, g, kind, a):
+def _run_backward(ctx, x, y, g, kind, a):
     from ..kernels import activation
     dt = compute_dtype(g)
-    dx = np.empty(g.shape, dtype=dt)
+    dx = grad_buffer(ctx, 0, g.shape, dt)
     xs = as_compute(x).reshape(-1) if x is not None else dx.reshape(-1)
     ys = as_compute(y).reshape(-1) if y is not None else dx.reshape(-1)
     activation.backward(xs, ys, as_compute(g).reshape(-1), dx.reshape(-1), kind, a)
@@ -44,7 +45,7 @@ class Activation(Operator):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         x = inputs[0]
-        dx = _run_backward(x, outputs[0], out_grads[0], _ACT[attrs.act_type], 0.0)
+        dx = _run_backward(ctx, x, outputs[0], out_grads[0], _ACT[attrs.act_type], 0.0)
         return [dx.astype(x.dtype, copy=False)]
 
 
@@ -126,7 +127,7 @@ class LeakyReLU(Operator):
         x = inputs[0]
         g = out_grads[0]
         if t in _LEAKY:
-            dx = _run_backward(x, outputs[0], g, _LEAKY[t], attrs.slope)
+            dx = _run_backward(ctx, x, outputs[0], g, _LEAKY[t], attrs.slope)
             return [dx.astype(x.dtype, copy=False)]
         from ..kernels import activation
         dt = compute_dtype(x)

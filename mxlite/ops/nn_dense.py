@@ -5,7 +5,7 @@ from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt, shape_size
 from .nn_common import (uniform_float_type, float_type, as_compute, compute_dtype, wanted,
-                        out_buffer, finish)
+                        out_buffer, finish, grad_buffer)
 
 
 @register
@@ -84,11 +84,16 @@ class FullyConnected(Operator):
         x, w = inputs[0], inputs[1]
         K, H = w.shape[1], attrs.num_hidden
         dy = as_compute(out_grads[0]).reshape(-1, H)
+        dt = dy.dtype
         grads = [None, None] + ([] if attrs.no_bias else [None])
         if wanted(ctx, 0):
-            grads[0] = np.matmul(dy, as_compute(w)).reshape(x.shape).astype(x.dtype, copy=False)
+            dx = grad_buffer(ctx, 0, x.shape, dt)
+            np.matmul(dy, as_compute(w), out=dx.reshape(-1, K))
+            grads[0] = dx.astype(x.dtype, copy=False)
         if wanted(ctx, 1):
-            grads[1] = np.matmul(dy.T, as_compute(x).reshape(-1, K)).astype(w.dtype, copy=False)
+            dw = grad_buffer(ctx, 1, w.shape, dt)
+            np.matmul(dy.T, as_compute(x).reshape(-1, K), out=dw)
+            grads[1] = dw.astype(w.dtype, copy=False)
         if not attrs.no_bias and wanted(ctx, 2):
             grads[2] = dy.sum(axis=0, dtype=np.float64).astype(inputs[2].dtype)
         return grads

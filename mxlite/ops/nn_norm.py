@@ -16,7 +16,8 @@ import numpy as np
 from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt, norm_axis, shape_size
-from .nn_common import FLOAT_TYPES, float_type, uniform_float_type, as_compute, finish, NO_EFFECT_DOC
+from .nn_common import (FLOAT_TYPES, float_type, uniform_float_type, as_compute, finish, grad_buffer,
+                        NO_EFFECT_DOC)
 
 
 def _blocks(shape, axis):
@@ -122,7 +123,7 @@ class BatchNorm(Operator):
         sum_dy_xhat = np.empty(C, np.float64)
         call(norm.channel_grad_sums, xc.size, xc, dy, mean, invstd, sum_dy, sum_dy_xhat)
         g = np.ones(C, pdt) if attrs.fix_gamma else np.ascontiguousarray(gamma, pdt)
-        dx = np.empty(s3, pdt)
+        dx = grad_buffer(ctx, 0, x.shape, pdt).reshape(s3)
         call(norm.batchnorm_dx, xc.size, xc, dy, mean, invstd, g, sum_dy, sum_dy_xhat, dx, batch_stats)
         if batch_stats:
             m = attrs.momentum

@@ -13,7 +13,7 @@ from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt
 from .nn_common import (spatial, check_layout, tup, float_type, uniform_float_type, as_compute,
-                        compute_dtype, out_buffer, finish, wanted, NO_EFFECT_DOC)
+                        compute_dtype, out_buffer, finish, wanted, grad_buffer, NO_EFFECT_DOC)
 
 _POOL_CODES = {'max': 0, 'avg': 1, 'sum': 2, 'lp': 3}
 
@@ -176,7 +176,7 @@ class Pooling(Operator):
         p = attrs.p_value or 1
         dt = compute_dtype(x)
         xc = as_compute(x)
-        dx = np.empty(x.shape, dtype=dt)
+        dx = grad_buffer(ctx, 0, x.shape, dt)
         dy = as_compute(out_grads[0])
         yc = as_compute(y)
         if attrs.global_pool:

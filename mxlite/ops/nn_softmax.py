@@ -4,7 +4,7 @@ import numpy as np
 from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt, norm_axis
-from .nn_common import float_type, as_compute, finish
+from .nn_common import float_type, as_compute, finish, grad_buffer
 
 _DTYPES = ('float16', 'float32', 'float64')
 
@@ -89,7 +89,7 @@ class _SoftmaxBase(Operator):
         x, y = inputs[0], outputs[0]
         dt = self._compute_dtype(x, y.dtype)
         shape3 = _blocks(x.shape, self._axis(attrs, x.ndim))
-        dx = np.empty(x.shape, dtype=dt)
+        dx = grad_buffer(ctx, 0, x.shape, dt)
         lens, use_len = self._lens(attrs, inputs, shape3[0], shape3[2])
         t = attrs.temperature if attrs.temperature is not None else 1.0
         softmax.backward(np.ascontiguousarray(y, dtype=dt).reshape(shape3),
