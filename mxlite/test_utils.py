@@ -96,11 +96,13 @@ def numeric_grad_nd(fn, arrays, diff_idx, head_grads, eps=1e-6):
     return grads
 
 
-def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol=1e-4, atol=1e-5):
+def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol=1e-4, atol=1e-5,
+                      train_mode=True):
     """Compare autograd's gradients of ``fn`` with finite differences, in float64.
 
     ``fn`` takes and returns NDArrays; ``arrays`` are numpy inputs (float
-    ones are promoted to float64).  Returns the analytic gradients.
+    ones are promoted to float64).  ``train_mode`` is passed to ``backward``.
+    Returns the analytic gradients.
     """
     from . import ndarray as nd
     from . import autograd
@@ -117,7 +119,8 @@ def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol
     if head_grads is None:
         rs = np.random.RandomState(0)
         head_grads = [rs.uniform(-1, 1, o.shape) for o in outs]
-    autograd.backward(outs, [nd.array(h, dtype=np.float64) for h in head_grads])
+    autograd.backward(outs, [nd.array(h, dtype=np.float64) for h in head_grads],
+                      train_mode=train_mode)
     analytic = {i: xs[i].grad.asnumpy() for i in diff_idx}
     numeric = numeric_grad_nd(fn, arrays, diff_idx, head_grads, eps)
     for i in diff_idx:
