@@ -30,3 +30,6 @@ from . import recordio
 from . import io
 from . import image
 from . import image as img
+
+# training parts (issue 5)
+from . import lr_scheduler
