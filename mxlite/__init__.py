@@ -33,3 +33,4 @@ from . import image as img
 
 # training parts (issue 5)
 from . import lr_scheduler
+from . import optimizer

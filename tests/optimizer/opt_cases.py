@@ -249,4 +249,7 @@ def op_arrays(case):
         out.append(a)
     if op.startswith('mp_'):
         out[names.index('weight32')] = out[0].astype('float32')
+    if op == 'rmspropalex_update':   # keep the centred variance n - g*g positive
+        n, g = names.index('n'), names.index('g')
+        out[n] = out[n] + np.square(out[g])
     return out
