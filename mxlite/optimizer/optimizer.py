@@ -86,6 +86,8 @@ class Optimizer:
         Gluon parameters by index (their ``lr_mult``/``wd_mult`` are used).
     """
     opt_registry = {}
+    # names with these endings get weight decay by default (set_wd_mult)
+    _decayed_suffixes = ('_weight', '_gamma')
 
     def __init__(self, rescale_grad=1., param_idx2name=None, wd=0., clip_gradient=None,
                  learning_rate=None, lr_scheduler=None, sym=None, begin_num_update=0,
@@ -198,7 +200,7 @@ class Optimizer:
         then a symbol's ``__wd_mult__``, then ``args_wd_mult``."""
         self.wd_mult = {}
         for n in self.idx2name.values():
-            if not (n.endswith('_weight') or n.endswith('_gamma')):
+            if not n.endswith(self._decayed_suffixes):
                 self.wd_mult[n] = 0.0
         self.wd_mult.update(self._sym_mults('__wd_mult__'))
         self.wd_mult.update(args_wd_mult)

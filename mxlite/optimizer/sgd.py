@@ -230,9 +230,12 @@ class LARS(_MomentumMixin, Optimizer):
         lr_layer = lr * eta * w_norm / (g_norm + wd * w_norm + eps)   (w_norm, g_norm > 0)
 
     then an SGD step with ``lr_layer``.  With ``momentum_correction`` the
-    momentum is scaled by the change of the global learning rate.
+    momentum is scaled by the change of the global learning rate.  As in
+    MXNet, only parameters named ``*_weight`` get weight decay by default
+    (batch-norm ``*_gamma`` too is exempt, unlike the other optimizers).
     """
     _warn_name = 'SGD'
+    _decayed_suffixes = ('_weight',)
 
     def __init__(self, momentum=0.0, lazy_update=True, eta=0.001, eps=0,
                  momentum_correction=True, **kwargs):

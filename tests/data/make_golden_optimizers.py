@@ -18,7 +18,8 @@ import mxnet as mx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'optimizer'))
-from opt_cases import CASES, OP_CASES, op_arrays  # noqa: E402
+from opt_cases import (CASES, OP_CASES, op_arrays, MULTI_CASES, MULTI_NAMES,  # noqa: E402
+                       multi_order, multi_arrays)
 
 
 def flatten(state, path=''):
@@ -62,12 +63,34 @@ def run_case(case, out):
 
 def run_op(case, out):
     cid, op, names, params = case
-    arrays = op_arrays(case)
-    nds = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
-    res = getattr(mx.nd, op)(*nds, **params)
-    out[cid + ':out'] = res.asnumpy()
-    for n, x in zip(names, nds):
-        out['%s:%s' % (cid, n)] = x.asnumpy()
+    for inplace in (False, True):
+        key = cid + ('@inplace' if inplace else '')
+        arrays = op_arrays(case)
+        nds = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
+        if inplace:     # out=weight, as the optimizers call them
+            res = getattr(mx.nd, op)(*nds, out=nds[0], **params)
+        else:
+            res = getattr(mx.nd, op)(*nds, **params)
+        out[key + ':out'] = res.asnumpy()
+        for n, x in zip(names, nds):
+            out['%s:%s' % (key, n)] = x.asnumpy()
+
+
+def run_multi(case, out):
+    cid, name, kwargs, sched = case
+    kwargs = dict(kwargs)
+    if sched is not None:
+        kwargs['lr_scheduler'] = getattr(mx.lr_scheduler, sched[0])(**sched[1])
+    opt = mx.optimizer.create(name, param_idx2name=MULTI_NAMES, **kwargs)
+    upd = mx.optimizer.get_updater(opt)
+    ws0, gss = multi_arrays(cid)
+    ws = [mx.nd.array(w) for w in ws0]
+    for step, gs in enumerate(gss):
+        for i in multi_order(step):
+            upd(i, mx.nd.array(gs[i]), ws[i])
+    for i, w in enumerate(ws):
+        out['%s:w%d' % (cid, i)] = w.asnumpy()
+    out[cid + ':num_update'] = np.int64(opt.num_update)
 
 
 def main():
@@ -79,6 +102,8 @@ def main():
                 run_case(case, out)
         for case in OP_CASES:
             run_op(case, out)
+        for case in MULTI_CASES:
+            run_multi(case, out)
     np.savez_compressed(os.path.join(HERE, 'golden_optimizers.npz'), **out)
     print('ok: %d arrays' % len(out))
 

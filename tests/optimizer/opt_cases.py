@@ -253,3 +253,46 @@ def op_arrays(case):
         n, g = names.index('n'), names.index('g')
         out[n] = out[n] + np.square(out[g])
     return out
+
+
+# Several named parameters updated in an interleaved order through one updater:
+# exercises the per-name weight-decay rules, per-index update counts, schedulers
+# shared across parameters, Nadam's optimizer-wide momentum schedule and LARS'
+# momentum correction.  (id, optimizer, kwargs, scheduler)
+MULTI_NAMES = {0: 'fc1_weight', 1: 'fc1_bias', 2: 'bn_gamma', 3: 'bn_beta'}
+MULTI_STEPS = 7
+MULTI_CASES = [
+    ('multi_lars', 'lars', {'learning_rate': 0.4, 'momentum': 0.9, 'eta': 0.01, 'wd': 0.01},
+     ('FactorScheduler', {'step': 3, 'factor': 0.5})),
+    ('multi_lars_nocorr', 'lars', {'learning_rate': 0.4, 'momentum': 0.9, 'eta': 0.01,
+                                   'momentum_correction': False},
+     ('FactorScheduler', {'step': 3, 'factor': 0.5})),
+    ('multi_nadam', 'nadam', {'wd': 0.1}, None),
+    ('multi_adam', 'adam', {'wd': 0.1}, ('FactorScheduler', {'step': 2, 'factor': 0.5})),
+    ('multi_sgd', 'sgd', {'momentum': 0.9, 'wd': 0.1, 'learning_rate': 0.3},
+     ('MultiFactorScheduler', {'step': [2, 5], 'factor': 0.5})),
+    ('multi_signum', 'signum', {'wd': 0.1}, None),
+    ('multi_ftml', 'ftml', {'wd': 0.1}, None),
+    ('multi_lamb', 'lamb', {'wd': 0.01}, None),
+    ('multi_dcasgd', 'dcasgd', {'lamda': 0.1, 'wd': 0.1}, None),
+    ('multi_rmsprop', 'rmsprop', {'centered': True, 'wd': 0.1}, None),
+    ('multi_adagrad', 'adagrad', {'wd': 0.1}, None),
+    ('multi_adadelta', 'adadelta', {'wd': 0.1}, None),
+    ('multi_adamax', 'adamax', {'wd': 0.1}, None),
+    ('multi_ftrl', 'ftrl', {'wd': 0.1}, None),
+    ('multi_nag', 'nag', {'momentum': 0.9, 'wd': 0.1}, None),
+]
+
+
+def multi_order(step):
+    """The indices updated at ``step`` (all four, then three in reverse)."""
+    return [0, 1, 2, 3] if step % 2 == 0 else [3, 1, 0]
+
+
+def multi_arrays(cid):
+    """(initial weights, gradients per step per index)."""
+    rs = np.random.RandomState(zlib.crc32(cid.encode()) & 0x7FFFFFFF)
+    ws = [rs.uniform(-1, 1, (4, 3)).astype('float32') for _ in MULTI_NAMES]
+    gss = [[rs.uniform(-1, 1, (4, 3)).astype('float32') for _ in MULTI_NAMES]
+           for _ in range(MULTI_STEPS)]
+    return ws, gss

@@ -13,7 +13,8 @@ import pytest
 import mxlite as mx
 from mxlite.test_utils import assert_almost_equal
 
-from opt_cases import CASES, OP_CASES, op_arrays
+from opt_cases import (CASES, OP_CASES, op_arrays, MULTI_CASES, MULTI_NAMES, multi_order,
+                       multi_arrays)
 
 GOLDEN = np.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_optimizers.npz'))
 GOLDEN_CASES = [c for c in CASES if c.golden]
@@ -72,19 +73,44 @@ def test_updates_match_mxnet(case):
         assert opt.num_update == int(GOLDEN[pre + ':num_update'])
 
 
+@pytest.mark.parametrize('inplace', [False, True], ids=['new_out', 'out_is_weight'])
 @pytest.mark.parametrize('case', OP_CASES, ids=[c[0] for c in OP_CASES])
-def test_fused_operator_matches_mxnet(case):
+def test_fused_operator_matches_mxnet(case, inplace):
     cid, op, names, params = case
+    key = cid + ('@inplace' if inplace else '')
     arrays = op_arrays(case)
     nds = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
-    out = getattr(mx.nd, op)(*nds, **params)
+    if inplace:
+        out = getattr(mx.nd, op)(*nds, out=nds[0], **params)
+        assert out is nds[0]
+    else:
+        out = getattr(mx.nd, op)(*nds, **params)
     tol = dict(rtol=1e-3, atol=1e-3) if op.startswith('mp_') else dict(rtol=1e-5, atol=1e-6)
-    want = GOLDEN[cid + ':out']
+    want = GOLDEN[key + ':out']
     assert out.dtype == want.dtype
     assert_almost_equal(out.asnumpy(), want, names=('mxlite', 'mxnet'), **tol)
     for n, x in zip(names, nds):
-        assert_almost_equal(x.asnumpy(), GOLDEN['%s:%s' % (cid, n)],
+        assert_almost_equal(x.asnumpy(), GOLDEN['%s:%s' % (key, n)],
                             names=('mxlite ' + n, 'mxnet'), **tol)
+
+
+@pytest.mark.parametrize('case', MULTI_CASES, ids=[c[0] for c in MULTI_CASES])
+def test_interleaved_parameters_match_mxnet(case):
+    cid, name, kwargs, sched = case
+    kwargs = dict(kwargs)
+    if sched is not None:
+        kwargs['lr_scheduler'] = getattr(mx.lr_scheduler, sched[0])(**sched[1])
+    opt = mx.optimizer.create(name, param_idx2name=MULTI_NAMES, **kwargs)
+    upd = mx.optimizer.get_updater(opt)
+    ws0, gss = multi_arrays(cid)
+    ws = [mx.nd.array(w) for w in ws0]
+    for step, gs in enumerate(gss):
+        for i in multi_order(step):
+            upd(i, mx.nd.array(gs[i]), ws[i])
+    for i, w in enumerate(ws):
+        assert_almost_equal(w.asnumpy(), GOLDEN['%s:w%d' % (cid, i)], rtol=1e-5, atol=1e-6,
+                            names=('mxlite %s' % MULTI_NAMES[i], 'mxnet'))
+    assert opt.num_update == int(GOLDEN[cid + ':num_update'])
 
 
 def test_every_optimizer_has_golden_cases():
