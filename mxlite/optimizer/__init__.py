@@ -15,6 +15,19 @@ from .contrib import GroupAdaGrad
 from .updater import Updater, get_updater
 from . import optimizer
 
+
+class LBSGD(Optimizer):
+    """MXNet's large-batch SGD (gradient accumulation with LARS warm-up) is not
+    implemented in mxlite; use ``lars`` or ``sgd`` with an ``lr_scheduler``."""
+
+    def __init__(self, *args, **kwargs):
+        from ..base import MXNetError
+        raise MXNetError('LBSGD is not supported by mxlite; use the "lars" optimizer or "sgd" '
+                         'with an lr_scheduler (warmup_steps) instead')
+
+
+Optimizer.opt_registry['lbsgd'] = LBSGD
+
 __all__ = ['Optimizer', 'register', 'create', 'get_updater', 'Updater', 'SGD', 'ccSGD', 'NAG',
            'Signum', 'DCASGD', 'SGLD', 'LARS', 'Test', 'Adam', 'AdaGrad', 'RMSProp', 'AdaDelta',
            'Ftrl', 'Adamax', 'Nadam', 'FTML', 'LAMB', 'GroupAdaGrad', 'contrib']

@@ -82,13 +82,27 @@ class _SafeUnpickler(pickle.Unpickler):
                          'schedulers (of modules already imported)' % (module, name))
 
 
+def _plain(obj):
+    """Replace MXNet's unpickled NDArrays by plain mxlite NDArrays (same memory)."""
+    from ..ndarray.ndarray import NDArray
+    if isinstance(obj, NDArray) and type(obj) is not NDArray:
+        return NDArray(obj._data, obj._ctx)
+    if isinstance(obj, tuple):
+        return tuple(_plain(x) for x in obj)
+    if isinstance(obj, list):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    return obj
+
+
 def loads_states(data):
     """Unpickle optimizer states with :class:`_SafeUnpickler`."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise MXNetError('set_states: expected the bytes returned by get_states, got %s'
                          % type(data).__name__)
     try:
-        return _SafeUnpickler(io.BytesIO(bytes(data))).load()
+        return _plain(_SafeUnpickler(io.BytesIO(bytes(data))).load())
     except MXNetError:
         raise
     except Exception as e:  # a truncated or corrupt file

@@ -9,6 +9,7 @@ after each step; and one call of each fused update operator (``sgd_update``,
 ``adam_update``, ...) with its output and its mutated state inputs.
 Writes tests/data/golden_optimizers.npz.
 """
+import json
 import os
 import sys
 import warnings
@@ -93,6 +94,35 @@ def run_multi(case, out):
     out[cid + ':num_update'] = np.int64(opt.num_update)
 
 
+def run_attrs(out):
+    """Attribute names of every optimizer (pickled optimizers carry them)."""
+    for name in sorted(mx.optimizer.Optimizer.opt_registry):
+        if name == 'lbsgd':
+            continue
+        opt = mx.optimizer.create(name)
+        out['attrs:' + name] = np.array(json.dumps(sorted(vars(opt))))
+
+
+def run_states(out):
+    """Bytes of MXNet's Updater.get_states, with and without the optimizer."""
+    for name, kwargs in (('sgd', {'momentum': 0.9, 'learning_rate': 0.1}),
+                         ('adam', {'learning_rate': 0.01, 'wd': 0.01})):
+        opt = mx.optimizer.create(name, **kwargs)
+        upd = mx.optimizer.get_updater(opt)
+        rs = np.random.RandomState(7)
+        ws = [mx.nd.array(rs.uniform(-1, 1, (2, 3))), mx.nd.array(rs.uniform(-1, 1, (4,)))]
+        for _ in range(2):
+            for i, w in enumerate(ws):
+                upd(i, mx.nd.array(rs.uniform(-1, 1, w.shape)), w)
+        for dump in (False, True):
+            key = 'states:%s:%s' % (name, 'opt' if dump else 'plain')
+            out[key] = np.frombuffer(upd.get_states(dump), dtype=np.uint8)
+        for i, st in upd.states.items():
+            _, arrays = flatten(st)
+            for path, a in arrays:
+                out['states:%s:%d%s' % (name, i, path)] = a
+
+
 def main():
     out = {}
     with warnings.catch_warnings():
@@ -104,6 +134,8 @@ def main():
             run_op(case, out)
         for case in MULTI_CASES:
             run_multi(case, out)
+        run_attrs(out)
+        run_states(out)
     np.savez_compressed(os.path.join(HERE, 'golden_optimizers.npz'), **out)
     print('ok: %d arrays' % len(out))
 
