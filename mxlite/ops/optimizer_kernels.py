@@ -1,22 +1,73 @@
-"""Numpy kernels of MXNet's fused optimizer updates: the one definition of each rule.
+"""MXNet's optimizer update rules: the one definition of each, for operators and optimizers.
 
 Both the registry operators (``mx.nd.sgd_update`` & co., in
 :mod:`mxlite.ops.optimizer_ops`) and the ``mx.optimizer`` classes call these
 functions.  They work in place on numpy arrays: state arrays (``mom``,
 ``mean``, ``var``, ...) are updated where they lie, and the new weight is
-written into ``out`` (which may be ``weight`` itself).  Scalars arrive as
-Python floats; numpy applies them to float32 arrays in float32, as MXNet's
-kernels do.  Each kernel makes at most a couple of temporaries the size of
-the weight.
+written into ``out`` (which may be ``weight`` itself).  The arithmetic runs
+in the fused Numba kernels of :mod:`mxlite.kernels.optimizer` (imported on
+first use), in the weight's precision: float32 weights get float32
+arithmetic, as in MXNet.  Other dtypes (float16) and non-contiguous arrays
+are computed in float32 on copies and written back.
 
 ``clip_gradient < 0`` means "no clipping", as in MXNet's operators.
 """
 import numpy as np
 
-__all__ = ['rescaled', 'sgd_update', 'sgd_mom_update', 'nag_mom_update', 'adam_update',
-           'rmsprop_update', 'rmspropalex_update', 'signsgd_update', 'signum_update',
-           'ftrl_update', 'ftml_update', 'lamb_update_phase1', 'lamb_update_phase2',
-           'clip_inplace', 'mp_sgd_update', 'mp_sgd_mom_update', 'mp_nag_mom_update']
+__all__ = ['rescaled', 'clip_inplace', 'sgd_update', 'sgd_mom_update', 'nag_mom_update',
+           'adam_update', 'rmsprop_update', 'rmspropalex_update', 'signsgd_update',
+           'signum_update', 'ftrl_update', 'ftml_update', 'lamb_update_phase1',
+           'lamb_update_phase2', 'mp_sgd_update', 'mp_sgd_mom_update', 'mp_nag_mom_update',
+           'adagrad_update', 'adadelta_update', 'adamax_update', 'nadam_update']
+
+_NATIVE = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+_KERNELS = []
+
+
+def _nb():
+    """The Numba kernel module, imported on first use (import mxlite compiles nothing)."""
+    if not _KERNELS:
+        from ..kernels import optimizer
+        _KERNELS.append(optimizer)
+    return _KERNELS[0]
+
+
+def _native(dt, arrays):
+    if dt not in _NATIVE:
+        return False
+    for a in arrays:
+        if a.dtype != dt or not a.flags.c_contiguous:
+            return False
+    return True
+
+
+def _call(kernel, arrays, written, scalars):
+    """Call ``kernel(*flat arrays, *scalars)``; ``written``: indices of arrays it writes."""
+    dt = arrays[0].dtype
+    if _native(dt, arrays):
+        t = dt.type
+        kernel(*[a.reshape(-1) for a in arrays], *[t(s) for s in scalars])
+        return
+    work = np.dtype(np.float64) if dt == np.float64 else np.dtype(np.float32)
+    copies = {}
+    flat = []
+    for a in arrays:
+        if id(a) not in copies:      # the same array twice (out is weight) stays one buffer
+            copies[id(a)] = np.array(a, dtype=work, order='C').reshape(-1)
+        flat.append(copies[id(a)])
+    kernel(*flat, *[work.type(s) for s in scalars])
+    for i in written:
+        np.copyto(arrays[i], flat[i].reshape(arrays[i].shape), casting='unsafe')
+
+
+def _run(kernel, weight, out, others, written, scalars):
+    """Update ``out`` in place (the weight is copied there first when they differ);
+    ``others``: the gradient and the states, ``written``: indices of states written."""
+    if out is not weight:
+        np.copyto(out, weight, casting='unsafe')
+    _call(kernel, [out] + list(others), (0,) + tuple(i + 1 for i in written), scalars)
 
 
 def clip_inplace(a, bound):
@@ -27,11 +78,7 @@ def clip_inplace(a, bound):
 
 
 def rescaled(grad, rescale_grad, clip_gradient, weight=None, wd=0.0):
-    """A new array ``clip(rescale_grad * grad [+ wd * weight], clip_gradient)``.
-
-    With ``weight`` given, the weight decay term is added before clipping
-    (Adam, RMSProp, FTML, ...); without, it is the plain clipped gradient.
-    """
+    """A new array ``clip(rescale_grad * grad [+ wd * weight], clip_gradient)`` (numpy)."""
     g = np.multiply(grad, rescale_grad, dtype=grad.dtype)
     if weight is not None and wd != 0:
         g += wd * weight
@@ -40,23 +87,16 @@ def rescaled(grad, rescale_grad, clip_gradient, weight=None, wd=0.0):
 
 def sgd_update(weight, grad, out, lr, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     """``out = (1 - lr*wd) * weight - lr * clip(rescale_grad * grad)``."""
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    g *= lr
-    np.multiply(weight, 1.0 - lr * wd, out=out)
-    out -= g
+    _run(_nb().sgd, weight, out, [grad], (),
+         (lr, wd, rescale_grad, clip_gradient, 1.0 - lr * wd))
     return out
 
 
 def sgd_mom_update(weight, grad, mom, out, lr, momentum=0.0, wd=0.0, rescale_grad=1.0,
                    clip_gradient=-1.0):
     """``mom = momentum*mom - lr*wd*weight - lr*clip(rescale_grad*grad)``; ``out = weight + mom``."""
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    g *= lr
-    mom *= momentum
-    if wd != 0:
-        mom -= (lr * wd) * weight
-    mom -= g
-    np.add(weight, mom, out=out)
+    _run(_nb().sgd_mom, weight, out, [grad, mom], (1,),
+         (lr, momentum, wd, rescale_grad, clip_gradient))
     return out
 
 
@@ -72,20 +112,9 @@ def nag_mom_update(weight, grad, mom, out, lr, momentum=0.0, wd=0.0, rescale_gra
     ``out`` is ``weight`` (as in the NAG optimizer) its decay term uses the
     new weight, exactly as MXNet 1.9.1's kernel does.
     """
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    step = g * lr
-    if wd != 0:
-        step += (lr * wd) * weight
-    ahead = mom * momentum
-    ahead -= step
-    ahead *= momentum
-    ahead -= step
-    np.add(weight, ahead, out=out)
-    mom *= momentum
-    g *= lr
-    mom -= g
-    if wd != 0:
-        mom -= (lr * wd) * weight
+    reread = np.may_share_memory(out, weight)
+    _run(_nb().nag_mom, weight, out, [grad, mom], (1,),
+         (lr, momentum, wd, rescale_grad, clip_gradient, reread))
     return out
 
 
@@ -97,18 +126,8 @@ def adam_update(weight, grad, mean, var, out, lr, beta1=0.9, beta2=0.999, epsilo
         mean = beta1*mean + (1-beta1)*g;  var = beta2*var + (1-beta2)*g*g
         out = weight - lr * mean / (sqrt(var) + epsilon)
     """
-    g = rescaled(grad, rescale_grad, clip_gradient, weight, wd)
-    mean *= beta1
-    mean += (1.0 - beta1) * g
-    np.square(g, out=g)
-    g *= 1.0 - beta2
-    var *= beta2
-    var += g
-    np.sqrt(var, out=g)
-    g += epsilon
-    np.divide(mean, g, out=g)
-    g *= lr
-    np.subtract(weight, g, out=out)
+    _run(_nb().adam, weight, out, [grad, mean, var], (1, 2),
+         (lr, beta1, beta2, 1.0 - beta1, 1.0 - beta2, epsilon, wd, rescale_grad, clip_gradient))
     return out
 
 
@@ -120,15 +139,9 @@ def rmsprop_update(weight, grad, n, out, lr, gamma1=0.95, epsilon=1e-8, wd=0.0, 
         n = (1-gamma1)*g*g + gamma1*n
         out = clip(weight - lr * g / sqrt(n + epsilon), clip_weights)
     """
-    g = rescaled(grad, rescale_grad, clip_gradient, weight, wd)
-    n *= gamma1
-    n += (1.0 - gamma1) * np.square(g)
-    d = n + epsilon
-    np.sqrt(d, out=d)
-    np.divide(g, d, out=g)
-    g *= lr
-    np.subtract(weight, g, out=out)
-    return clip_inplace(out, clip_weights)
+    _run(_nb().rmsprop, weight, out, [grad, n], (1,),
+         (lr, gamma1, 1.0 - gamma1, epsilon, wd, rescale_grad, clip_gradient, clip_weights))
+    return out
 
 
 def rmspropalex_update(weight, grad, n, g_avg, delta, out, lr, gamma1=0.95, gamma2=0.9,
@@ -141,29 +154,15 @@ def rmspropalex_update(weight, grad, n, g_avg, delta, out, lr, gamma1=0.95, gamm
         delta = gamma2*delta - lr * g / sqrt(n - g_avg*g_avg + epsilon)
         out = clip(weight + delta, clip_weights)
     """
-    g = rescaled(grad, rescale_grad, clip_gradient, weight, wd)
-    n *= gamma1
-    n += (1.0 - gamma1) * np.square(g)
-    g_avg *= gamma1
-    g_avg += (1.0 - gamma1) * g
-    d = np.square(g_avg)
-    np.subtract(n, d, out=d)
-    d += epsilon
-    np.sqrt(d, out=d)
-    np.divide(g, d, out=g)
-    g *= lr
-    delta *= gamma2
-    delta -= g
-    np.add(weight, delta, out=out)
-    return clip_inplace(out, clip_weights)
+    _run(_nb().rmspropalex, weight, out, [grad, n, g_avg, delta], (1, 2, 3),
+         (lr, gamma1, 1.0 - gamma1, gamma2, epsilon, wd, rescale_grad, clip_gradient,
+          clip_weights))
+    return out
 
 
 def signsgd_update(weight, grad, out, lr, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     """``out = (1 - lr*wd) * weight - lr * sign(grad)`` (scaling and clipping keep the sign)."""
-    s = np.sign(grad)
-    s *= lr
-    np.multiply(weight, 1.0 - lr * wd, out=out)
-    out -= s
+    _run(_nb().signsgd, weight, out, [grad], (), (lr, 1.0 - lr * wd))
     return out
 
 
@@ -174,16 +173,8 @@ def signum_update(weight, grad, mom, out, lr, momentum=0.0, wd=0.0, rescale_grad
         mom = momentum*mom - (1-momentum) * (wd*weight + clip(rescale_grad*grad))
         out = (1 - lr*wd_lh) * weight + lr * sign(mom)
     """
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    if wd != 0:
-        g += wd * weight
-    g *= 1.0 - momentum
-    mom *= momentum
-    mom -= g
-    np.sign(mom, out=g)
-    g *= lr
-    np.multiply(weight, 1.0 - lr * wd_lh, out=out)
-    out += g
+    _run(_nb().signum, weight, out, [grad, mom], (1,),
+         (lr, momentum, 1.0 - momentum, wd, rescale_grad, clip_gradient, 1.0 - lr * wd_lh))
     return out
 
 
@@ -195,25 +186,8 @@ def ftrl_update(weight, grad, z, n, out, lr, lamda1=0.01, beta=1.0, wd=0.0, resc
         z += g - (sqrt(n + g*g) - sqrt(n)) * weight / lr;  n += g*g
         out = (sign(z)*lamda1 - z) / ((beta + sqrt(n)) / lr + wd) * (|z| > lamda1)
     """
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    g2 = np.square(g)
-    sig = np.sqrt(n)
-    n += g2
-    np.sqrt(n, out=g2)           # g2 now holds sqrt(new n)
-    sig -= g2
-    sig *= weight
-    sig /= lr                    # -(sqrt(n_new) - sqrt(n_old)) * weight / lr
-    z += g
-    z += sig
-    g2 += beta
-    g2 /= lr
-    g2 += wd                     # denominator
-    np.sign(z, out=g)
-    g *= lamda1
-    g -= z
-    g /= g2
-    g *= np.abs(z) > lamda1
-    out[...] = g
+    _run(_nb().ftrl, weight, out, [grad, z, n], (1, 2),
+         (lr, lamda1, beta, wd, rescale_grad, clip_gradient))
     return out
 
 
@@ -227,23 +201,9 @@ def ftml_update(weight, grad, d, v, z, out, lr, t, beta1=0.6, beta2=0.999, epsil
         z = beta1*z + (1-beta1)*g - (d_t - beta1*d) * weight;  d = d_t
         out = -z / d_t
     """
-    g = rescaled(grad, rescale_grad, clip_grad, weight, wd)
-    v *= beta2
-    v += (1.0 - beta2) * np.square(g)
-    d_t = v / (1.0 - beta2 ** t)
-    np.sqrt(d_t, out=d_t)
-    d_t += epsilon
-    d_t *= (1.0 - beta1 ** t) / lr
-    z *= beta1
-    g *= 1.0 - beta1
-    z += g
-    d *= beta1
-    np.subtract(d_t, d, out=d)
-    d *= weight
-    z -= d
-    d[...] = d_t
-    np.negative(z, out=out)
-    out /= d_t
+    _run(_nb().ftml, weight, out, [grad, d, v, z], (1, 2, 3),
+         (beta1, beta2, 1.0 - beta1, 1.0 - beta2, 1.0 - beta2 ** t, (1.0 - beta1 ** t) / lr,
+          epsilon, wd, rescale_grad, clip_grad))
     return out
 
 
@@ -256,26 +216,10 @@ def lamb_update_phase1(weight, grad, mean, var, out, t, wd, beta1=0.9, beta2=0.9
         out = mean_hat / (sqrt(var_hat) + epsilon) + wd*weight
     with ``mean_hat``/``var_hat`` bias-corrected by ``1 - beta**t`` when asked.
     """
-    g = rescaled(grad, rescale_grad, clip_gradient)
-    decay = wd * weight if wd != 0 else None     # before out is written: out may be weight
-    mean *= beta1
-    mean += (1.0 - beta1) * g
-    np.square(g, out=g)
-    g *= 1.0 - beta2
-    var *= beta2
-    var += g
-    if bias_correction:
-        np.divide(var, 1.0 - beta2 ** t, out=g)
-        np.sqrt(g, out=g)
-        g += epsilon
-        np.divide(mean, 1.0 - beta1 ** t, out=out)
-    else:
-        np.sqrt(var, out=g)
-        g += epsilon
-        out[...] = mean
-    out /= g
-    if decay is not None:
-        out += decay
+    bc1, bc2 = (1.0 - beta1 ** t, 1.0 - beta2 ** t) if bias_correction else (1.0, 1.0)
+    _call(_nb().lamb_phase1, [weight, grad, mean, var, out], (2, 3, 4),
+         (beta1, beta2, 1.0 - beta1, 1.0 - beta2, bc1, bc2, epsilon, wd, rescale_grad,
+          clip_gradient))
     return out
 
 
@@ -291,11 +235,11 @@ def lamb_update_phase2(weight, g, r1, r2, out, lr, lower_bound=-1.0, upper_bound
         r1 = min(r1, upper_bound)
     if r1 != 0 and r2 != 0:
         lr = lr * (r1 / r2)
-    np.subtract(weight, lr * g, out=out)
+    _run(_nb().axpy, weight, out, [g], (), (lr,))
     return out
 
 
-def _mixed(kernel, weight, grad, states, weight32, out, kwargs):
+def _mixed(kernel, grad, states, weight32, out, kwargs):
     """Run ``kernel`` on the float32 master copy ``weight32``; ``out`` gets its cast."""
     kernel(weight32, grad.astype(np.float32), *states, weight32, **kwargs)
     np.copyto(out, weight32, casting='unsafe')
@@ -304,14 +248,14 @@ def _mixed(kernel, weight, grad, states, weight32, out, kwargs):
 
 def mp_sgd_update(weight, grad, weight32, out, lr, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     """:func:`sgd_update` on the float32 master copy ``weight32`` of a float16 ``weight``."""
-    return _mixed(sgd_update, weight, grad, (), weight32, out,
+    return _mixed(sgd_update, grad, (), weight32, out,
                   dict(lr=lr, wd=wd, rescale_grad=rescale_grad, clip_gradient=clip_gradient))
 
 
 def mp_sgd_mom_update(weight, grad, mom, weight32, out, lr, momentum=0.0, wd=0.0,
                       rescale_grad=1.0, clip_gradient=-1.0):
     """:func:`sgd_mom_update` on the float32 master copy ``weight32``."""
-    return _mixed(sgd_mom_update, weight, grad, (mom,), weight32, out,
+    return _mixed(sgd_mom_update, grad, (mom,), weight32, out,
                   dict(lr=lr, momentum=momentum, wd=wd, rescale_grad=rescale_grad,
                        clip_gradient=clip_gradient))
 
@@ -319,6 +263,36 @@ def mp_sgd_mom_update(weight, grad, mom, weight32, out, lr, momentum=0.0, wd=0.0
 def mp_nag_mom_update(weight, grad, mom, weight32, out, lr, momentum=0.0, wd=0.0,
                       rescale_grad=1.0, clip_gradient=-1.0):
     """:func:`nag_mom_update` on the float32 master copy ``weight32``."""
-    return _mixed(nag_mom_update, weight, grad, (mom,), weight32, out,
+    return _mixed(nag_mom_update, grad, (mom,), weight32, out,
                   dict(lr=lr, momentum=momentum, wd=wd, rescale_grad=rescale_grad,
                        clip_gradient=clip_gradient))
+
+
+# -- rules of optimizers without an MXNet operator (weight updated in place) --
+
+def adagrad_update(weight, grad, history, lr, eps, wd, rescale_grad, clip_gradient):
+    """``g = clip(rescale_grad*grad)``; ``history += g*g``;
+    ``weight -= lr * (g / sqrt(history + eps) + wd*weight)``."""
+    _call(_nb().adagrad, [weight, grad, history], (0, 2),
+         (lr, eps, wd, rescale_grad, clip_gradient))
+
+
+def adadelta_update(weight, grad, acc_g, acc_delta, rho, epsilon, wd, rescale_grad,
+                    clip_gradient):
+    """AdaDelta with ``g = clip(rescale_grad*grad)``; ``weight -= delta + wd*weight``."""
+    _call(_nb().adadelta, [weight, grad, acc_g, acc_delta], (0, 2, 3),
+         (rho, 1.0 - rho, epsilon, wd, rescale_grad, clip_gradient))
+
+
+def adamax_update(weight, grad, m, u, lr, beta1, beta2, wd, rescale_grad, clip_gradient):
+    """AdaMax with ``g = clip(rescale_grad*grad + wd*weight)``; ``lr`` bias-corrected by the caller."""
+    _call(_nb().adamax, [weight, grad, m, u], (0, 2, 3),
+         (lr, beta1, 1.0 - beta1, beta2, wd, rescale_grad, clip_gradient))
+
+
+def nadam_update(weight, grad, m, v, lr, beta1, beta2, k_grad, k_mom, bc2, epsilon, wd,
+                 rescale_grad, clip_gradient):
+    """Nadam's step; the momentum-schedule coefficients come from the caller."""
+    _call(_nb().nadam, [weight, grad, m, v], (0, 2, 3),
+         (lr, beta1, 1.0 - beta1, beta2, 1.0 - beta2, k_grad, k_mom, bc2, epsilon, wd,
+          rescale_grad, clip_gradient))

@@ -77,17 +77,8 @@ class AdaGrad(_Stepper):
 
     def update(self, index, weight, grad, state):
         lr, wd = self._begin(index, weight, grad)
-        w = weight._data
-        hist = state._data
-        g = K.rescaled(grad._data, self.rescale_grad, self._clip())
-        hist += np.square(g)
-        d = hist + self.float_stable_eps
-        np.sqrt(d, out=d)
-        np.divide(g, d, out=g)
-        if wd != 0:
-            g += wd * w
-        g *= lr
-        w -= g
+        K.adagrad_update(weight._data, grad._data, state._data, lr, self.float_stable_eps, wd,
+                         self.rescale_grad, self._clip())
 
 
 @register
@@ -146,22 +137,8 @@ class AdaDelta(_Stepper):
 
     def update(self, index, weight, grad, state):
         _, wd = self._begin(index, weight, grad)
-        acc_g, acc_delta = state[0]._data, state[1]._data
-        w = weight._data
-        g = K.rescaled(grad._data, self.rescale_grad, self._clip())
-        acc_g *= self.rho
-        acc_g += (1. - self.rho) * np.square(g)
-        delta = acc_delta + self.epsilon
-        np.sqrt(delta, out=delta)
-        den = acc_g + self.epsilon
-        np.sqrt(den, out=den)
-        delta /= den
-        delta *= g
-        acc_delta *= self.rho
-        acc_delta += (1. - self.rho) * np.square(delta)
-        if wd != 0:
-            delta += wd * w
-        w -= delta
+        K.adadelta_update(weight._data, grad._data, state[0]._data, state[1]._data, self.rho,
+                          self.epsilon, wd, self.rescale_grad, self._clip())
 
 
 @register
@@ -205,17 +182,8 @@ class Adamax(_Stepper):
         lr, wd = self._begin(index, weight, grad)
         t = self._index_update_count[index]
         lr /= (1. - self.beta1 ** t)
-        m, u = state[0]._data, state[1]._data
-        w = weight._data
-        g = K.rescaled(grad._data, self.rescale_grad, self._clip(), w, wd)
-        m *= self.beta1
-        m += (1. - self.beta1) * g
-        u *= self.beta2
-        np.abs(g, out=g)
-        np.maximum(u, g, out=u)
-        np.divide(m, u, out=g)
-        g *= lr
-        w -= g
+        K.adamax_update(weight._data, grad._data, state[0]._data, state[1]._data, lr,
+                        self.beta1, self.beta2, wd, self.rescale_grad, self._clip())
 
 
 @register
@@ -239,26 +207,16 @@ class Nadam(_Stepper):
     def update(self, index, weight, grad, state):
         lr, wd = self._begin(index, weight, grad)
         t = self._index_update_count[index]
-        w = weight._data
-        g = K.rescaled(grad._data, self.rescale_grad, self._clip(), w, wd)
         momentum_t = self.beta1 * (1. - 0.5 * (pow(0.96, t * self.schedule_decay)))
         momentum_t_1 = self.beta1 * (1. - 0.5 * (pow(0.96, (t + 1) * self.schedule_decay)))
         self.m_schedule = self.m_schedule * momentum_t
         m_schedule_next = self.m_schedule * momentum_t_1
-        m_t, v_t = state[0]._data, state[1]._data
-        m_t *= self.beta1
-        m_t += (1. - self.beta1) * g
-        v_t *= self.beta2
-        v_t += (1. - self.beta2) * np.square(g)
-        g /= (1. - self.m_schedule)                              # grad_prime
-        g *= (1. - momentum_t)
-        g += (momentum_t_1 / (1. - m_schedule_next)) * m_t      # m_t_bar
-        den = v_t / (1. - pow(self.beta2, t))
-        np.sqrt(den, out=den)
-        den += self.epsilon
-        g /= den
-        g *= lr
-        w -= g
+        # m_t_bar = (1 - momentum_t) * grad_prime + momentum_t_1 * m_t_prime
+        k_grad = (1. - momentum_t) / (1. - self.m_schedule)
+        k_mom = momentum_t_1 / (1. - m_schedule_next)
+        K.nadam_update(weight._data, grad._data, state[0]._data, state[1]._data, lr,
+                       self.beta1, self.beta2, k_grad, k_mom, 1. - pow(self.beta2, t),
+                       self.epsilon, wd, self.rescale_grad, self._clip())
 
 
 @register
