@@ -34,3 +34,5 @@ from . import image as img
 # training parts (issue 5)
 from . import lr_scheduler
 from . import optimizer
+from . import initializer
+from . import initializer as init
