@@ -36,3 +36,4 @@ from . import lr_scheduler
 from . import optimizer
 from . import initializer
 from . import initializer as init
+from . import metric
