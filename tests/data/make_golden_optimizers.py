@@ -20,7 +20,7 @@ import mxnet as mx
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'optimizer'))
 from opt_cases import (CASES, OP_CASES, op_arrays, MULTI_CASES, MULTI_NAMES,  # noqa: E402
-                       multi_order, multi_arrays)
+                       multi_order, multi_arrays, pack)
 
 
 def flatten(state, path=''):
@@ -136,7 +136,7 @@ def main():
             run_multi(case, out)
         run_attrs(out)
         run_states(out)
-    np.savez_compressed(os.path.join(HERE, 'golden_optimizers.npz'), **out)
+    np.savez_compressed(os.path.join(HERE, 'golden_optimizers.npz'), **pack(out))
     print('ok: %d arrays' % len(out))
 
 

@@ -1,4 +1,4 @@
-"""mx.metric values against real MXNet 1.9.1 (tests/data/golden_metric.npz).
+"""mx.metric values against real MXNet 1.9.1 (tests/data/golden_metric.json).
 
 Every case feeds the same batches; ``get()``/``get_global()`` after each
 update, around ``reset_local()`` and ``reset()``, the name/value lists and
@@ -14,7 +14,8 @@ import mxlite as mx
 
 from metric_cases import CASES, RESET_LOCAL_AFTER, batches
 
-GOLDEN = np.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_metric.npz'))
+with open(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_metric.json')) as _f:
+    GOLDEN = json.load(_f)
 
 
 def check(got, key):

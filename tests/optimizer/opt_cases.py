@@ -296,3 +296,45 @@ def multi_arrays(cid):
     gss = [[rs.uniform(-1, 1, (4, 3)).astype('float32') for _ in MULTI_NAMES]
            for _ in range(MULTI_STEPS)]
     return ws, gss
+
+
+def pack(arrays):
+    """Many small named arrays as a few flat ones (one per dtype) plus a JSON index:
+    a zip entry per array would cost more than the data."""
+    import json
+    index, flat = {}, {}
+    for name, a in arrays.items():
+        a = np.asarray(a)
+        key = a.dtype.str if a.dtype.kind != 'U' else 'str'
+        if key == 'str':
+            index[name] = ['str', str(a)]
+            continue
+        buf = flat.setdefault(key, [])
+        offset = sum(x.size for x in buf)
+        buf.append(a.reshape(-1))
+        index[name] = [key, offset, list(a.shape)]
+    out = {'index': np.array(json.dumps(index, sort_keys=True))}
+    for key, parts in flat.items():
+        out['data' + key] = np.concatenate(parts)
+    return out
+
+
+class Unpacked:
+    """Read-only mapping over a :func:`pack`-ed npz: ``g[name]`` and ``name in g``."""
+
+    def __init__(self, npz):
+        import json
+        self._npz = npz
+        self._index = json.loads(str(npz['index']))
+        self.files = list(self._index)
+
+    def __contains__(self, name):
+        return name in self._index
+
+    def __getitem__(self, name):
+        entry = self._index[name]
+        if entry[0] == 'str':
+            return np.array(entry[1])
+        key, offset, shape = entry
+        size = int(np.prod(shape)) if shape else 1
+        return self._npz['data' + key][offset:offset + size].reshape(shape).copy()

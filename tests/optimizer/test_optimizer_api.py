@@ -12,7 +12,10 @@ import mxlite as mx
 from mxlite.base import MXNetError
 from mxlite.test_utils import assert_almost_equal
 
-GOLDEN = np.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_optimizers.npz'))
+from opt_cases import Unpacked
+
+GOLDEN = Unpacked(np.load(os.path.join(os.path.dirname(__file__), '..', 'data',
+                                    'golden_optimizers.npz')))
 REGISTERED = ['adadelta', 'adagrad', 'adam', 'adamax', 'ccsgd', 'dcasgd', 'ftml', 'ftrl',
               'groupadagrad', 'lamb', 'lars', 'nadam', 'nag', 'rmsprop', 'sgd', 'sgld', 'signum',
               'test']

@@ -14,9 +14,10 @@ import mxlite as mx
 from mxlite.test_utils import assert_almost_equal
 
 from opt_cases import (CASES, OP_CASES, op_arrays, MULTI_CASES, MULTI_NAMES, multi_order,
-                       multi_arrays)
+                       multi_arrays, Unpacked)
 
-GOLDEN = np.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'golden_optimizers.npz'))
+GOLDEN = Unpacked(np.load(os.path.join(os.path.dirname(__file__), '..', 'data',
+                                    'golden_optimizers.npz')))
 GOLDEN_CASES = [c for c in CASES if c.golden]
 
 
