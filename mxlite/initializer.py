@@ -26,7 +26,7 @@ import warnings
 
 import numpy as np
 
-from .base import MXNetError, MXNetValueError, MXNetTypeError
+from .base import MXNetValueError, MXNetTypeError
 
 __all__ = ['InitDesc', 'Initializer', 'register', 'alias', 'create', 'Load', 'Mixed', 'Zero',
            'One', 'Constant', 'Uniform', 'Normal', 'Orthogonal', 'Xavier', 'MSRAPrelu',

@@ -3,7 +3,6 @@ import json
 import logging
 import os
 import pickle
-import warnings
 
 import numpy as np
 import pytest

@@ -125,3 +125,46 @@ def test_lamb_phase2_zero_norms_keep_lr():
     g = mx.nd.ones((2,))
     out = mx.nd.lamb_update_phase2(w, g, mx.nd.array([0.0]), mx.nd.array([3.0]), lr=0.5)
     assert out.asnumpy().tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize('name, kw', [('sgd', {'momentum': 0.9, 'wd': 0.01}),
+                                      ('nag', {'momentum': 0.9, 'wd': 0.01}),
+                                      ('adam', {'wd': 0.01}), ('rmsprop', {'centered': True}),
+                                      ('adagrad', {}), ('nadam', {}), ('ftml', {})])
+def test_non_contiguous_and_float64_weights_take_the_same_path(name, kw):
+    # the fused kernels need C-contiguous float32/float64 arrays; anything else is
+    # computed on copies and written back, with the same numbers
+    rs = np.random.RandomState(1)
+    w0 = rs.uniform(-1, 1, (4, 5)).astype('float32')
+    grads = [rs.uniform(-1, 1, (4, 5)).astype('float32') for _ in range(3)]
+    ref = mx.nd.array(w0)
+    upd = mx.optimizer.get_updater(mx.optimizer.create(name, **kw))
+    for g in grads:
+        upd(0, mx.nd.array(g), ref)
+    fortran = mx.nd.NDArray(np.asfortranarray(w0))
+    assert not fortran._data.flags.c_contiguous
+    upd = mx.optimizer.get_updater(mx.optimizer.create(name, **kw))
+    for g in grads:
+        upd(0, mx.nd.NDArray(np.asfortranarray(g)), fortran)
+    assert_almost_equal(fortran.asnumpy(), ref.asnumpy(), rtol=1e-6, atol=1e-7)
+    w64 = mx.nd.array(w0, dtype='float64')
+    upd = mx.optimizer.get_updater(mx.optimizer.create(name, **kw))
+    for g in grads:
+        upd(0, mx.nd.array(g, dtype='float64'), w64)
+    assert w64.dtype == np.float64
+    assert_almost_equal(w64.asnumpy(), ref.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_float16_operator_with_out_is_weight_keeps_nag_semantics():
+    rs = np.random.RandomState(2)
+    w = rs.uniform(-1, 1, (6,)).astype('float16')
+    g = rs.uniform(-1, 1, (6,)).astype('float16')
+    m = rs.uniform(-1, 1, (6,)).astype('float16')
+    outs = {}
+    for dt in ('float16', 'float32'):
+        ws, ms = mx.nd.array(w, dtype=dt), mx.nd.array(m, dtype=dt)
+        mx.nd.nag_mom_update(ws, mx.nd.array(g, dtype=dt), ms, out=ws, lr=0.1, momentum=0.9,
+                             wd=0.5)
+        outs[dt] = (ws.asnumpy().astype('float32'), ms.asnumpy().astype('float32'))
+    assert_almost_equal(outs['float16'][0], outs['float32'][0], rtol=2e-3, atol=2e-3)
+    assert_almost_equal(outs['float16'][1], outs['float32'][1], rtol=2e-3, atol=2e-3)
