@@ -1,7 +1,7 @@
 """``mx.optimizer``: MXNet 1.9.1's optimizers, ``create``, ``register``, ``get_updater``.
 
 Optimizers are registered under their lower-cased class names: ``sgd``,
-``ccsgd``, ``nag``, ``signum``, ``dcasgd``, ``sgld``, ``lars``, ``test``,
+``ccsgd``, ``nag``, ``signum``, ``dcasgd``, ``sgld``, ``lars``, ``lbsgd``, ``test``,
 ``adam``, ``adagrad``, ``rmsprop``, ``adadelta``, ``ftrl``, ``adamax``,
 ``nadam``, ``ftml``, ``lamb``, ``groupadagrad``.  MXNet 1.9.1 has no AdamW
 optimizer class (only the ``_adamw_update`` operator), so neither does
@@ -9,25 +9,13 @@ mxlite.
 """
 from .optimizer import Optimizer, register, create
 from .sgd import SGD, ccSGD, NAG, Signum, DCASGD, SGLD, LARS, Test
+from .lbsgd import LBSGD
 from .adaptive import Adam, AdaGrad, RMSProp, AdaDelta, Ftrl, Adamax, Nadam, FTML, LAMB
 from . import contrib
 from .contrib import GroupAdaGrad
 from .updater import Updater, get_updater
 from . import optimizer
 
-
-class LBSGD(Optimizer):
-    """MXNet's large-batch SGD (gradient accumulation with LARS warm-up) is not
-    implemented in mxlite; use ``lars`` or ``sgd`` with an ``lr_scheduler``."""
-
-    def __init__(self, *args, **kwargs):
-        from ..base import MXNetError
-        raise MXNetError('LBSGD is not supported by mxlite; use the "lars" optimizer or "sgd" '
-                         'with an lr_scheduler (warmup_steps) instead')
-
-
-Optimizer.opt_registry['lbsgd'] = LBSGD
-
 __all__ = ['Optimizer', 'register', 'create', 'get_updater', 'Updater', 'SGD', 'ccSGD', 'NAG',
-           'Signum', 'DCASGD', 'SGLD', 'LARS', 'Test', 'Adam', 'AdaGrad', 'RMSProp', 'AdaDelta',
-           'Ftrl', 'Adamax', 'Nadam', 'FTML', 'LAMB', 'GroupAdaGrad', 'contrib']
+           'Signum', 'DCASGD', 'SGLD', 'LARS', 'LBSGD', 'Test', 'Adam', 'AdaGrad', 'RMSProp',
+           'AdaDelta', 'Ftrl', 'Adamax', 'Nadam', 'FTML', 'LAMB', 'GroupAdaGrad', 'contrib']

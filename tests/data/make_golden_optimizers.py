@@ -97,8 +97,6 @@ def run_multi(case, out):
 def run_attrs(out):
     """Attribute names of every optimizer (pickled optimizers carry them)."""
     for name in sorted(mx.optimizer.Optimizer.opt_registry):
-        if name == 'lbsgd':
-            continue
         opt = mx.optimizer.create(name)
         out['attrs:' + name] = np.array(json.dumps(sorted(vars(opt))))
 

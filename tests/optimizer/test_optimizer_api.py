@@ -16,13 +16,13 @@ from opt_cases import Unpacked
 GOLDEN = Unpacked(np.load(os.path.join(os.path.dirname(__file__), '..', 'data',
                                     'golden_optimizers.npz')))
 REGISTERED = ['adadelta', 'adagrad', 'adam', 'adamax', 'ccsgd', 'dcasgd', 'ftml', 'ftrl',
-              'groupadagrad', 'lamb', 'lars', 'nadam', 'nag', 'rmsprop', 'sgd', 'sgld', 'signum',
+              'groupadagrad', 'lamb', 'lars', 'lbsgd', 'nadam', 'nag', 'rmsprop', 'sgd', 'sgld', 'signum',
               'test']
 
 
 def test_registry_matches_mxnet_191():
-    # 'lbsgd' is registered as in MXNet but refused (test_lbsgd_is_a_clear_error); no AdamW
-    assert sorted(mx.optimizer.Optimizer.opt_registry) == sorted(REGISTERED + ['lbsgd'])
+    # MXNet 1.9.1's registry, exactly; it has no AdamW optimizer
+    assert sorted(mx.optimizer.Optimizer.opt_registry) == REGISTERED
     assert not hasattr(mx.optimizer, 'AdamW')
     assert mx.optimizer.Optimizer.create_optimizer is mx.optimizer.create
     assert mx.optimizer.optimizer.Optimizer is mx.optimizer.Optimizer
@@ -51,9 +51,9 @@ def test_unknown_optimizer_lists_valid_names():
         mx.optimizer.create(3)
 
 
-def test_lbsgd_is_a_clear_error():
-    with pytest.raises(MXNetError, match='LBSGD'):
-        mx.optimizer.create('lbsgd')
+def test_lbsgd_checks_batch_scale():
+    with pytest.raises(MXNetError, match='batch_scale must be a positive integer'):
+        mx.optimizer.create('lbsgd', batch_scale=0)
 
 
 def test_register_custom_and_override_warning():

@@ -116,5 +116,5 @@ def test_interleaved_parameters_match_mxnet(case):
 
 def test_every_optimizer_has_golden_cases():
     names = {c.name.lower() for c in GOLDEN_CASES}
-    expected = set(mx.optimizer.Optimizer.opt_registry) - {'sgld', 'lbsgd'}
+    expected = set(mx.optimizer.Optimizer.opt_registry) - {'sgld'}
     assert expected <= names, sorted(expected - names)
