@@ -109,7 +109,7 @@ class Optimizer:
             learning_rate = 0.01
         self.lr = learning_rate
         if self.lr_scheduler is not None and learning_rate is not None:
-            if self.lr_scheduler.base_lr != learning_rate:
+            if getattr(self.lr_scheduler, 'base_lr', None) != learning_rate:
                 logging.warning('learning rate from ``lr_scheduler`` has been overwritten by '
                                 '``learning_rate`` in optimizer.')
             self.lr_scheduler.base_lr = learning_rate

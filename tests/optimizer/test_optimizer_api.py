@@ -310,3 +310,10 @@ def test_sync_state_context():
     st = (mx.nd.ones(2), None, [mx.nd.zeros(1)])
     out = upd.sync_state_context(st, mx.cpu(1))
     assert out[0].context == mx.cpu(1) and out[1] is None and out[2][0].context == mx.cpu(1)
+
+
+def test_plain_function_as_scheduler():
+    opt = mx.optimizer.create('sgd', lr_scheduler=lambda n: 0.5 / (1 + n), learning_rate=0.5)
+    w = mx.nd.ones((2,))
+    mx.optimizer.get_updater(opt)(0, mx.nd.ones((2,)), w)
+    assert w.asnumpy().tolist() == [0.75, 0.75]
