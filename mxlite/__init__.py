@@ -1,7 +1,12 @@
 """mxlite: Apache MXNet 1.x's Python API, re-implemented for the CPU.
 
-``import mxlite as mx`` and MXNet 1.x scripts run unchanged.
+``import mxlite as mx`` and MXNet 1.x scripts run unchanged.  The NDArray
+layer loads at import; every other part (``mx.sym``, ``mx.mod``,
+``mx.gluon``, ``mx.io``...) loads on first use, so ``import mxlite`` stays
+well under MXNet's own import time.
 """
+import importlib as _importlib
+
 __version__ = '1.9.1'
 
 from . import base
@@ -11,29 +16,41 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random
-from . import autograd
-from . import name
-from . import attribute
 from .attribute import AttrScope
-from . import symbol
-from . import symbol as sym
-from . import executor
-from . import visualization
-from . import visualization as viz
+
+# attribute -> submodule, imported on first access
+_LAZY = {
+    'autograd': 'autograd', 'name': 'name', 'attribute': 'attribute',
+    'symbol': 'symbol', 'sym': 'symbol', 'executor': 'executor',
+    'visualization': 'visualization', 'viz': 'visualization',
+    'kvstore': 'kvstore', 'kv': 'kvstore', 'callback': 'callback', 'model': 'model',
+    'module': 'module', 'mod': 'module', 'io': 'io', 'image': 'image', 'img': 'image',
+    'recordio': 'recordio', 'optimizer': 'optimizer', 'lr_scheduler': 'lr_scheduler',
+    'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'gluon': 'gluon',
+    'test_utils': 'test_utils', 'monitor': 'monitor', 'mon': 'monitor', 'profiler': 'profiler',
+    'contrib': 'contrib', 'onnx': 'onnx', 'operator': 'operator', 'rnn': 'rnn', 'util': 'util',
+    'log': 'log', 'engine': 'engine', 'runtime': 'runtime', 'library': 'library',
+}
+
+
+def __getattr__(attr):
+    target = _LAZY.get(attr)
+    if target is None:
+        raise AttributeError("module 'mxlite' has no attribute %r" % attr)
+    try:
+        module = _importlib.import_module('.' + target, __name__)
+    except ModuleNotFoundError as e:
+        if e.name == __name__ + '.' + target:
+            raise AttributeError("module 'mxlite' has no attribute %r (mx.%s is not available in "
+                                 "this version of mxlite)" % (attr, attr)) from None
+        raise
+    globals()[attr] = module
+    return module
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = ['base', 'MXNetError', 'context', 'Context', 'cpu', 'gpu', 'cpu_pinned',
-           'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'autograd', 'name',
-           'attribute', 'AttrScope', 'symbol', 'sym', '__version__']
-
-# data pipeline (issue 6)
-from . import recordio
-from . import io
-from . import image
-from . import image as img
-
-# training parts (issue 5)
-from . import lr_scheduler
-from . import optimizer
-from . import initializer
-from . import initializer as init
-from . import metric
+           'current_context', 'num_gpus', 'nd', 'ndarray', 'random', 'AttrScope', '__version__']

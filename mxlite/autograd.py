@@ -17,7 +17,7 @@ from .ndarray.ndarray import NDArray
 
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
            'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
-           'get_symbol']
+           'get_symbol', 'record_custom']
 
 
 class _Var:
@@ -246,8 +246,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
         g = np.broadcast_to(g, dst.shape) if g.shape != dst.shape else g
         if var.grad_req == 'add':
             np.add(dst, g, out=dst, casting='unsafe')
-        else:
+        elif g is not dst:
             np.copyto(dst, g, casting='unsafe')
+        var.array._fresh_grad = True
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -272,6 +273,25 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
         g = np.zeros_like(v._data) if entry is None else np.array(entry[1], dtype=v._data.dtype)
         out.append(NDArray(g, v._ctx))
     return out[0] if single else out
+
+
+def record_custom(inputs, outputs, backward_fn):
+    """Put one node on the tape for a computation done outside the registry.
+
+    ``backward_fn(out_grads)`` receives one numpy gradient (or None) per output
+    and returns one numpy gradient (or None) per input.  Returns False (and
+    records nothing) when not recording or no input needs a gradient.
+    """
+    if not is_recording():
+        return False
+    entries = [x._ag for x in inputs]
+    if all(e is None for e in entries):
+        return False
+    node = _Node(_CustomOp, None, entries, [x._data for x in inputs], [o._data for o in outputs],
+                 len(inputs), backward_fn)
+    for i, o in enumerate(outputs):
+        o._ag = (node, i)
+    return True
 
 
 def get_symbol(x):
@@ -302,23 +322,19 @@ class Function:
             outputs = self.forward(*inputs)
         single = isinstance(outputs, NDArray)
         outs = [outputs] if single else list(outputs)
-        if is_recording() and any(x._ag is not None for x in inputs):
-            func = self
+        func = self
 
-            def custom(out_grads):
-                gs = [NDArray(g if g is not None else np.zeros_like(o._data), o._ctx)
-                      for g, o in zip(out_grads, outs)]
-                with pause():
-                    res = func.backward(*gs)
-                res = [res] if isinstance(res, NDArray) else list(res)
-                if len(res) != len(inputs):
-                    raise MXNetError('autograd.Function.backward returned %d gradients for %d '
-                                     'inputs' % (len(res), len(inputs)))
-                return [r._data for r in res]
-            node = _Node(_CustomOp, None, [x._ag for x in inputs], [x._data for x in inputs],
-                         [o._data for o in outs], len(inputs), custom)
-            for i, o in enumerate(outs):
-                o._ag = (node, i)
+        def custom(out_grads):
+            gs = [NDArray(g if g is not None else np.zeros_like(o._data), o._ctx)
+                  for g, o in zip(out_grads, outs)]
+            with pause():
+                res = func.backward(*gs)
+            res = [res] if isinstance(res, NDArray) else list(res)
+            if len(res) != len(inputs):
+                raise MXNetError('autograd.Function.backward returned %d gradients for %d '
+                                 'inputs' % (len(res), len(inputs)))
+            return [r._data for r in res]
+        record_custom(list(inputs), outs, custom)
         return outputs
 
     def forward(self, *inputs):

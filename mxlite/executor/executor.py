@@ -214,19 +214,18 @@ class Executor:
         elif isinstance(out_grads, NDArray):
             out_grads = [out_grads]
         given = list(out_grads)
-        gi = 0
-        for i, (buf, is_loss) in enumerate(zip(plan.head_grad_arrays, plan.head_is_loss)):
-            if buf is None:
-                if not is_loss and gi < len(given):
-                    gi += 1
+        if len(given) > len(plan.head_grad_arrays):
+            raise MXNetError('backward: got %d out_grads for %d outputs'
+                             % (len(given), len(plan.head_grad_arrays)))
+        for i, buf in enumerate(plan.head_grad_arrays):
+            if buf is None:          # a loss head, or an output that carries no gradient
                 continue
-            if gi >= len(given) or given[gi] is None:
+            g = given[i] if i < len(given) else None
+            if g is None:
                 raise MXNetError(
                     'backward: output %d (%s) is not a loss, so its gradient is required: call '
                     'backward(out_grads=[...]) or wrap the output in mx.sym.MakeLoss to minimise '
                     'it' % (i, self._output_names[i]))
-            g = given[gi]
-            gi += 1
             src = g._data if isinstance(g, NDArray) else np.asarray(g)
             if src.shape != buf.shape:
                 raise MXNetError('backward: out_grads[%d] has shape %s but output %s has %s'

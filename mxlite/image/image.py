@@ -153,7 +153,8 @@ def scale_down(src_size, size):
     return int(w), int(h)
 
 
-def copyMakeBorder(src, top, bot, left, right, type=0, value=0.0, values=(), out=None):  # noqa: N802,A002
+def copyMakeBorder(src, top, bot, left, right, type=0, value=0.0,  # noqa: N802,A002
+                   values=(), out=None):
     """Pad an image with OpenCV's copyMakeBorder (``type`` is the border type)."""
     _check_hwc(src, 'copyMakeBorder')
     cv = cv2()

@@ -49,7 +49,8 @@ def _inplace(self, other, array_op, scalar_op):
 
 class NDArray:
     """An n-dimensional array on a device context (MXNet 1.x ``mx.nd.NDArray``)."""
-    __slots__ = ('_data', '_ctx', '_grad', '_grad_req', '_ag', 'writable', '__weakref__')
+    __slots__ = ('_data', '_ctx', '_grad', '_grad_req', '_ag', 'writable', '_fresh_grad',
+                 '__weakref__')
     __array_priority__ = 1000.0
 
     def __init__(self, data, ctx=None, writable=True):
@@ -59,6 +60,7 @@ class NDArray:
         self._grad_req = 'null'
         self._ag = None
         self.writable = writable
+        self._fresh_grad = False
 
     # -- description -----------------------------------------------------
     @property
@@ -137,6 +139,7 @@ class NDArray:
         self._grad_req = 'null'
         self._ag = None
         self.writable = True
+        self._fresh_grad = False
 
     # -- conversion ------------------------------------------------------
     def asnumpy(self):

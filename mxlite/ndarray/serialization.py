@@ -25,6 +25,10 @@ import numpy as np
 
 from ..base import MXNetError, DTYPE_TO_FLAG, FLAG_TO_DTYPE
 
+# the process umask, read once at import (os.umask can only be read by setting it)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
@@ -94,6 +98,8 @@ def atomic_write(fname, payload):
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp creates 0600 files; give the result the usual open() permissions
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, fname)
     except BaseException:
         try:

@@ -4,6 +4,7 @@ Replays tests/data/make_image_goldens.py with the same seeds: mx.image draws
 from Python's ``random`` and numpy's global generator, like MXNet.
 """
 import os
+import pathlib
 import random
 
 import numpy as np
@@ -50,7 +51,7 @@ def same(got, expected, tol=0.0, cubic=0.0):
 
 
 def test_decode_and_geometry(exp):
-    buf = open(os.path.join(IMAGES, 'cat', 'cat0.jpg'), 'rb').read()
+    buf = pathlib.Path(os.path.join(IMAGES, 'cat', 'cat0.jpg')).read_bytes()
     img = mx.image.imdecode(buf)
     same(img, exp['imdecode'])
     same(mx.image.imdecode(buf, flag=0), exp['imdecode_gray'])
@@ -94,7 +95,7 @@ def test_decode_and_geometry(exp):
 
 
 def test_augmenters(exp):
-    img = mx.image.imdecode(open(os.path.join(IMAGES, 'dog', 'dog2.jpg'), 'rb').read())
+    img = mx.image.imdecode(pathlib.Path(os.path.join(IMAGES, 'dog', 'dog2.jpg')).read_bytes())
     img = mx.image.fixed_crop(img, 2, 3, 13, 11)
     augs = {
         'resize': mx.image.ResizeAug(16),

@@ -1,5 +1,6 @@
 """mx.recordio against files written by real MXNet 1.9.1 (tests/data/pipeline/recordio)."""
 import os
+import pathlib
 import pickle
 import shutil
 import struct
@@ -54,7 +55,7 @@ def test_magic_split_layout(tmp_path):
     w = mx.recordio.MXRecordIO(fname, 'w')
     w.write(b'abcd' + MAGIC + b'ef')
     w.close()
-    raw = open(fname, 'rb').read()
+    raw = pathlib.Path(fname).read_bytes()
     words = struct.unpack('<%dI' % (len(raw) // 4), raw)
     assert words[0] == 0xced7230a and words[1] == (1 << 29) | 4
     assert raw[8:12] == b'abcd'
@@ -84,8 +85,9 @@ def test_indexed_write_matches_mxnet(expected, tmp_path):
     for k, i in zip([5, 2, 9, 100, 0], range(5)):
         w.write_idx(k, expected['pack_%d' % i].tobytes())
     w.close()
-    assert open(idx).read() == open(os.path.join(DATA, 'packed.idx')).read()
-    assert open(rec, 'rb').read() == open(os.path.join(DATA, 'packed.rec'), 'rb').read()
+    gold = pathlib.Path(DATA)
+    assert pathlib.Path(idx).read_text() == (gold / 'packed.idx').read_text()
+    assert pathlib.Path(rec).read_bytes() == (gold / 'packed.rec').read_bytes()
 
 
 def test_pack_matches_mxnet(expected):

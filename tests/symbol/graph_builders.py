@@ -46,3 +46,32 @@ BUILDERS = {'elemwise': elemwise_graph, 'mlp': mlp_graph, 'lenet': lenet_graph}
 # operators each graph needs beyond the foundation (tests skip until they exist)
 NEEDS = {'elemwise': [], 'mlp': ['FullyConnected', 'Activation', 'SoftmaxOutput'],
          'lenet': ['Convolution', 'Pooling', 'BatchNorm', 'Dropout', 'FullyConnected']}
+
+
+def small_convnet(mx):
+    """A small conv net used by the training goldens (conv-bn-relu-pool, fc)."""
+    data = mx.sym.Variable('data')
+    c = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, pad=(1, 1), name='conv1')
+    b = mx.sym.BatchNorm(c, fix_gamma=False, name='bn1')
+    a = mx.sym.Activation(b, act_type='relu', name='relu1')
+    p = mx.sym.Pooling(a, pool_type='max', kernel=(2, 2), stride=(2, 2), name='pool1')
+    f = mx.sym.FullyConnected(mx.sym.Flatten(p), num_hidden=5, name='fc1')
+    return mx.sym.SoftmaxOutput(f, name='softmax'), {'data': (6, 1, 8, 8)}
+
+
+# optimizer configurations for the Module golden steps
+OPTIMIZER_CONFIGS = [
+    ('sgd', {'learning_rate': 0.1}),
+    ('sgd', {'learning_rate': 0.1, 'momentum': 0.9, 'wd': 0.01}),
+    ('nag', {'learning_rate': 0.1, 'momentum': 0.9}),
+    ('adam', {'learning_rate': 0.01, 'wd': 0.001}),
+    ('rmsprop', {'learning_rate': 0.01}),
+    ('rmsprop', {'learning_rate': 0.01, 'centered': True}),
+    ('adagrad', {'learning_rate': 0.1}),
+    ('adadelta', {}),
+    ('signum', {'learning_rate': 0.01, 'momentum': 0.9}),
+    ('ftrl', {'learning_rate': 0.1}),
+    ('adamax', {'learning_rate': 0.01}),
+    ('nadam', {'learning_rate': 0.01}),
+    ('sgd', {'learning_rate': 0.5, 'clip_gradient': 0.05, 'rescale_grad': 0.5}),
+]
