@@ -8,3 +8,4 @@ from . import nn_activation, nn_softmax  # noqa: F401
 from . import nn_loss  # noqa: F401
 from . import nn_norm  # noqa: F401
 from . import nn_misc  # noqa: F401
+from . import optimizer_ops  # noqa: F401

@@ -47,6 +47,12 @@ TESTED_ELSEWHERE = {
     '_zeros_without_dtype': 'tests/ndarray/test_creation.py',
     '_linspace': 'tests/ndarray/test_creation.py',
 }
+# fused optimizer updates: goldens in tests/data/golden_optimizers.npz
+TESTED_ELSEWHERE.update({name: 'tests/optimizer/test_optimizer_golden.py' for name in (
+    'sgd_update', 'sgd_mom_update', 'nag_mom_update', 'adam_update', 'rmsprop_update',
+    'rmspropalex_update', 'signsgd_update', 'signum_update', 'ftrl_update', 'ftml_update',
+    'lamb_update_phase1', 'lamb_update_phase2', 'mp_sgd_update', 'mp_sgd_mom_update',
+    'mp_nag_mom_update')})
 
 
 def nd_function(name):
