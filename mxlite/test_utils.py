@@ -43,10 +43,12 @@ def assert_almost_equal(a, b, rtol=1e-5, atol=1e-20, names=('a', 'b'), equal_nan
         return
     af, bf = a.astype(np.float64), b.astype(np.float64)
     err = np.abs(af - bf) - (atol + rtol * np.abs(bf))
-    idx = np.unravel_index(np.nanargmax(err), err.shape) if err.size else ()
+    err = np.where(np.isnan(af) != np.isnan(bf), np.inf, np.nan_to_num(err, nan=-np.inf))
+    idx = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
+    with np.errstate(invalid='ignore'):
+        worst = np.nanmax(np.abs(af - bf)) if np.isfinite(af - bf).any() else np.nan
     raise AssertionError('%s and %s differ (rtol=%g, atol=%g): worst at %s: %r vs %r; max abs '
-                         'diff %g' % (names[0], names[1], rtol, atol, idx, af[idx], bf[idx],
-                                      np.nanmax(np.abs(af - bf))))
+                         'diff %g' % (names[0], names[1], rtol, atol, idx, af[idx], bf[idx], worst))
 
 
 def rand_shape_2d(dim0=10, dim1=10):
