@@ -278,6 +278,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
         if var.grad_req == 'null' or var.grad is None:
             continue
         dst = var.grad._data
+        var.array._fresh_grad = True
         if g is dst:    # the operator wrote it in place
             continue
         g = np.broadcast_to(g, dst.shape) if g.shape != dst.shape else g
@@ -285,7 +286,6 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
             np.add(dst, g, out=dst, casting='unsafe')
         elif g is not dst:
             np.copyto(dst, g, casting='unsafe')
-        var.array._fresh_grad = True
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
