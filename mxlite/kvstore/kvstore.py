@@ -32,6 +32,8 @@ def _as_list(v):
 class KVStore:
     """A key-value store for parameters and gradients (single process)."""
 
+    OPTIMIZER = 'optimizer'
+
     def __init__(self, kv_type='local'):
         self._type = kv_type
         self._store = {}
@@ -107,6 +109,15 @@ class KVStore:
                     raise MXNetError('KVStore.pull: out array for key %r has shape %s, stored value '
                                      'has %s' % (k, dst.shape, src.shape))
                 np.copyto(dst._data, src)
+
+    def broadcast(self, key, value, out, priority=0):
+        """init ``key`` with ``value`` then pull it into ``out`` (MXNet 1.6+)."""
+        self.init(key, value)
+        self.pull(key, out, priority)
+
+    def is_capable(self, capability):
+        """Whether the store supports ``capability`` ('optimizer': it can run updates)."""
+        return capability == self.OPTIMIZER
 
     def pushpull(self, key, value, out=None, priority=0):
         """push then pull; ``out`` defaults to ``value`` (in place)."""
