@@ -113,11 +113,11 @@ class Trainer:
         if self._kvstore is not None:
             ready = [p for p in self._params_to_init if not p._deferred_init]
             if ready:
-                # one call for all keys: a distributed store broadcasts rank 0's values fused
+                # MXNet's kvstore.broadcast: every context (and, distributed, every worker)
+                # starts from the same values -- rank 0's; one call for all keys
                 idx = [self._param2idx[id(p)] for p in ready]
                 self._kvstore.init(idx, [p.data(self._contexts[0]) for p in ready])
-                if self._update_on_kvstore:
-                    self._kvstore.pull(idx, [p.list_data() for p in ready])
+                self._kvstore.pull(idx, [p.list_data() for p in ready])
             self._params_to_init = [p for p in self._params_to_init if p._deferred_init]
         else:
             self._params_to_init = []
