@@ -64,6 +64,7 @@ class Collective:
         self._failed = None
         self._header = np.zeros(2, dtype=np.int64)
         self._goodbye_callbacks = []
+        self._before_goodbye = []
         self._exiting = False
         with self.watchdog.guard('creating the distributed KVStore (MPI_Comm_dup)'):
             self.comm = world.Dup()
@@ -103,6 +104,8 @@ class Collective:
         if self._exiting or self._failed is not None:
             return
         self._exiting = True
+        for callback in self._before_goodbye:
+            callback()
         try:
             self.check('exit', 'has finished its script', timeout=False)
         except MXNetError as e:
@@ -111,9 +114,12 @@ class Collective:
         for callback in self._goodbye_callbacks:
             callback()
 
-    def on_goodbye(self, callback):
-        """Run ``callback()`` at exit once every worker has finished its script."""
-        self._goodbye_callbacks.append(callback)
+    def on_goodbye(self, callback, before=False):
+        """Run ``callback()`` at exit once every worker has finished its script.
+
+        ``before=True``: run it before waiting for the others instead.
+        """
+        (self._before_goodbye if before else self._goodbye_callbacks).append(callback)
 
     # -- the header ----------------------------------------------------------------
     def check(self, op, detail, timeout=True):

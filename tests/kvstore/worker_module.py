@@ -41,6 +41,7 @@ def main():
     p.add_argument('--api', default='module', choices=['module', 'feedforward'])
     p.add_argument('--optimizer', default='sgd')
     p.add_argument('--samples', type=int, default=512)
+    p.add_argument('--lr', type=float, default=0.1)
     args = p.parse_args()
 
     kv = mx.kv.create(args.kv) if args.kv.startswith('dist') else args.kv
@@ -50,7 +51,7 @@ def main():
     x = shard(d['train_data'][:args.samples], rank, n, args.batch)
     y = shard(d['train_label'][:args.samples], rank, n, args.batch)
     train = mx.io.NDArrayIter(x, y, args.batch, shuffle=False)
-    opt_params = {'learning_rate': 0.1, 'wd': 1e-4}
+    opt_params = {'learning_rate': args.lr, 'wd': 1e-4}
     if args.optimizer == 'sgd':
         opt_params['momentum'] = 0.9
     prefix = os.path.join(args.out, 'ckpt')
