@@ -55,7 +55,7 @@ def convert_params(network, weights, swap_bgr=True):
     for spec in network.specs:
         target = shapes[spec.kind].get(spec.name)
         if target is None:
-            raise ConverterError('internal error: %s is not a parameter of the network' % spec.name)
+            continue    # a branch only a Crop's reference shape reads: not in the mx graph
         if spec.layer is not None and spec.layer not in weights:
             raise ConverterError("the caffemodel has no weights for layer '%s' (needed for %s)"
                                  % (spec.layer, spec.name))
