@@ -4,7 +4,14 @@ import numpy as np
 import mxlite as mx
 
 
-def lenet():
+def _head(x, head):
+    """The classifier output: SoftmaxOutput (trainable) or plain softmax."""
+    if head == 'softmax':
+        return mx.sym.softmax(x, axis=-1, name='softmax')
+    return mx.sym.SoftmaxOutput(x, name='softmax')
+
+
+def lenet(head='SoftmaxOutput'):
     data = mx.sym.var('data')
     x = mx.sym.Convolution(data, kernel=(5, 5), num_filter=6, name='conv1')
     x = mx.sym.Activation(x, act_type='tanh', name='tanh1')
@@ -17,7 +24,7 @@ def lenet():
     x = mx.sym.Activation(x, act_type='relu', name='relu3')
     x = mx.sym.Dropout(x, p=0.5, name='drop')
     x = mx.sym.FullyConnected(x, num_hidden=10, name='fc2')
-    return mx.sym.SoftmaxOutput(x, name='softmax')
+    return _head(x, head)
 
 
 def _bn_relu(x, name, relu=True):
@@ -40,7 +47,7 @@ def _basic_block(x, filters, stride, downsample, name):
                              name=name + '_out')
 
 
-def resnet18(width=64, classes=10):
+def resnet18(width=64, classes=10, head='SoftmaxOutput'):
     """ResNet-18 v1 (He et al.): 7x7/2 stem, max pool, 4 stages of 2 basic blocks, global pool."""
     data = mx.sym.var('data')
     x = mx.sym.Convolution(data, kernel=(7, 7), stride=(2, 2), pad=(3, 3), num_filter=width,
@@ -56,7 +63,7 @@ def resnet18(width=64, classes=10):
     x = mx.sym.Pooling(x, kernel=(7, 7), global_pool=True, pool_type='avg', name='pool1')
     x = mx.sym.Flatten(x, name='flatten')
     x = mx.sym.FullyConnected(x, num_hidden=classes, name='fc')
-    return mx.sym.SoftmaxOutput(x, name='softmax')
+    return _head(x, head)
 
 
 def densenet_block(layers=3, growth=4, classes=5):
