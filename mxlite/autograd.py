@@ -160,8 +160,36 @@ def _topo(heads):
     return order
 
 
-def _run_backward(heads, head_grads, train_mode, retain_graph):
-    """Gradients of ``heads``: returns {id(_Var): (var, numpy grad)}."""
+def _direct_buffers(node, uses):
+    """Per argument of ``node``: (grad buffer or None, req).
+
+    An argument that is a variable used once in the graph with
+    grad_req='write' gets its ``.grad`` array as the op's gradient buffer,
+    so the op writes the result in place (no copy afterwards); an argument
+    nobody differentiates gets req 'null' so the op can skip its gradient.
+    """
+    n = node.n_args
+    bufs = [None] * n
+    reqs = ['write'] * n
+    for i, e in enumerate(node.in_entries[:n]):
+        if e is None:
+            reqs[i] = 'null'
+        elif isinstance(e, _Var) and uses.get(id(e)) == 1 and e.grad_req == 'write' \
+                and e.grad is not None:
+            b = e.grad._data
+            a = node.in_data[i]
+            if b.shape == a.shape and b.dtype == a.dtype and b.flags.c_contiguous and \
+                    not any(b is x for x in node.in_data):
+                bufs[i] = b
+    return bufs, reqs
+
+
+def _run_backward(heads, head_grads, train_mode, retain_graph, write_direct=False):
+    """Gradients of ``heads``: returns {id(_Var): (var, numpy grad)}.
+
+    With ``write_direct`` (``backward``), operators may write a variable's
+    gradient straight into its ``.grad`` array (see _direct_buffers).
+    """
     if isinstance(heads, NDArray):
         heads = [heads]
     if head_grads is None:
@@ -206,7 +234,13 @@ def _run_backward(heads, head_grads, train_mode, retain_graph):
         raise MXNetError('backward: the heads were not computed from any variable inside '
                          'autograd.record(); call attach_grad() on the inputs and compute the '
                          'output inside `with autograd.record():`')
-    for node in reversed(_topo(heads)):
+    order = _topo(heads)
+    uses = {}
+    if write_direct:
+        for e in [h._ag for h in heads] + [e for node in order for e in node.in_entries]:
+            if isinstance(e, _Var):
+                uses[id(e)] = uses.get(id(e), 0) + 1
+    for node in reversed(order):
         if node.freed:
             raise MXNetError('backward: the graph was already freed by an earlier backward(); '
                              'pass retain_graph=True to the first backward() to reuse it')
@@ -223,7 +257,8 @@ def _run_backward(heads, head_grads, train_mode, retain_graph):
             else:
                 out_grads = [np.zeros_like(node.out_data[i]) if (g is None and i < n_vis) else g
                              for i, g in enumerate(out_grads)]
-            ctx = OpContext(train_mode, None, None,
+            bufs, reqs = _direct_buffers(node, uses) if write_direct else (None, None)
+            ctx = OpContext(train_mode, bufs, reqs,
                             [a.shape for a in node.in_data[:node.n_args]],
                             [a.dtype for a in node.in_data[:node.n_args]])
             in_grads = node.op.backward(ctx, node.attrs, out_grads, node.in_data[:node.n_args],
@@ -238,17 +273,19 @@ def _run_backward(heads, head_grads, train_mode, retain_graph):
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute gradients of ``heads`` and write them into the variables' ``.grad``."""
-    var_grads = _run_backward(heads, head_grads, train_mode, retain_graph)
+    var_grads = _run_backward(heads, head_grads, train_mode, retain_graph, write_direct=True)
     for var, g in var_grads.values():
         if var.grad_req == 'null' or var.grad is None:
             continue
         dst = var.grad._data
+        var.array._fresh_grad = True
+        if g is dst:    # the operator wrote it in place
+            continue
         g = np.broadcast_to(g, dst.shape) if g.shape != dst.shape else g
         if var.grad_req == 'add':
             np.add(dst, g, out=dst, casting='unsafe')
         elif g is not dst:
             np.copyto(dst, g, casting='unsafe')
-        var.array._fresh_grad = True
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,

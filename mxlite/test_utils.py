@@ -43,10 +43,12 @@ def assert_almost_equal(a, b, rtol=1e-5, atol=1e-20, names=('a', 'b'), equal_nan
         return
     af, bf = a.astype(np.float64), b.astype(np.float64)
     err = np.abs(af - bf) - (atol + rtol * np.abs(bf))
-    idx = np.unravel_index(np.nanargmax(err), err.shape) if err.size else ()
+    err = np.where(np.isnan(af) != np.isnan(bf), np.inf, np.nan_to_num(err, nan=-np.inf))
+    idx = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
+    with np.errstate(invalid='ignore'):
+        worst = np.nanmax(np.abs(af - bf)) if np.isfinite(af - bf).any() else np.nan
     raise AssertionError('%s and %s differ (rtol=%g, atol=%g): worst at %s: %r vs %r; max abs '
-                         'diff %g' % (names[0], names[1], rtol, atol, idx, af[idx], bf[idx],
-                                      np.nanmax(np.abs(af - bf))))
+                         'diff %g' % (names[0], names[1], rtol, atol, idx, af[idx], bf[idx], worst))
 
 
 def rand_shape_2d(dim0=10, dim1=10):
@@ -96,11 +98,13 @@ def numeric_grad_nd(fn, arrays, diff_idx, head_grads, eps=1e-6):
     return grads
 
 
-def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol=1e-4, atol=1e-5):
+def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol=1e-4, atol=1e-5,
+                      train_mode=True):
     """Compare autograd's gradients of ``fn`` with finite differences, in float64.
 
     ``fn`` takes and returns NDArrays; ``arrays`` are numpy inputs (float
-    ones are promoted to float64).  Returns the analytic gradients.
+    ones are promoted to float64).  ``train_mode`` is passed to ``backward``.
+    Returns the analytic gradients.
     """
     from . import ndarray as nd
     from . import autograd
@@ -117,7 +121,8 @@ def check_gradient_nd(fn, arrays, diff_idx=None, head_grads=None, eps=1e-6, rtol
     if head_grads is None:
         rs = np.random.RandomState(0)
         head_grads = [rs.uniform(-1, 1, o.shape) for o in outs]
-    autograd.backward(outs, [nd.array(h, dtype=np.float64) for h in head_grads])
+    autograd.backward(outs, [nd.array(h, dtype=np.float64) for h in head_grads],
+                      train_mode=train_mode)
     analytic = {i: xs[i].grad.asnumpy() for i in diff_idx}
     numeric = numeric_grad_nd(fn, arrays, diff_idx, head_grads, eps)
     for i in diff_idx:

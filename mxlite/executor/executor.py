@@ -234,7 +234,7 @@ class Executor:
         for arr in plan.zero_on_backward:
             arr.fill(0)
         for step in plan.backward_steps:
-            step.run()
+            step.run(is_train)
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` on every output (and input, with monitor_all)."""

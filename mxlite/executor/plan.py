@@ -42,7 +42,8 @@ class BackwardStep:
     __slots__ = ('node', 'op', 'attrs', 'inputs', 'aux', 'outputs', 'out_grads', 'ctx',
                  'targets')
 
-    def run(self):
+    def run(self, is_train=True):
+        self.ctx.is_train = is_train
         grads = self.op.backward(self.ctx, self.attrs, self.out_grads, self.inputs,
                                  self.outputs, self.aux)
         for i, dest, mode in self.targets:

@@ -244,6 +244,8 @@ class BaseModule:
                 if on_nan != 'ignore':
                     self._check_finite(batch_loss, epoch, nbatch, on_nan, log)
                 self.update()
+                if on_nan != 'ignore':
+                    self._check_params_finite(epoch, nbatch, on_nan, log)
                 if isinstance(data_batch, list):
                     self.update_metric(eval_metric, labels, pre_sliced=True)
                 else:
@@ -324,7 +326,26 @@ class BaseModule:
             log.warning(msg)
             self._nan_warned = epoch
 
+    def _check_params_finite(self, epoch, nbatch, on_nan, log):
+        params = self._params_for_check()
+        bad = non_finite([p for p, _ in params])
+        if bad < 0:
+            return
+        lr = self._learning_rate()
+        hint = ('the learning rate %g may be too high' % lr) if lr is not None else \
+            'the learning rate may be too high'
+        msg = ('parameter %s became NaN/inf in the update at epoch %d batch %d: %s; lower it or '
+               'clip gradients (clip_gradient=...)' % (params[bad][1], epoch, nbatch, hint))
+        if on_nan == 'stop':
+            raise NonFiniteError(msg + ". Training stopped (on_nan='stop').")
+        if not getattr(self, '_nan_warned', None) == epoch:
+            log.warning(msg)
+            self._nan_warned = epoch
+
     def _grads_for_check(self):
+        return []
+
+    def _params_for_check(self):
         return []
 
     # -- interface the subclasses implement ----------------------------------

@@ -446,6 +446,12 @@ class Module(BaseModule):
                                                         self._exec_group.grad_arrays)
                 if block and block[0] is not None]
 
+    def _params_for_check(self):
+        if not self.binded:
+            return []
+        return [(block[0], name) for name, block in zip(self._param_names,
+                                                        self._exec_group.param_arrays)]
+
     # -- optimizer states --------------------------------------------------------
     def save_optimizer_states(self, fname):
         self._need('optimizer_initialized')

@@ -1,8 +1,10 @@
 """Record golden outputs and gradients of tests/ops/case_spec.py under real MXNet.
 
 Run with the oracle's interpreter (never by the test suite):
-    /tmp/mxref/bin/python tests/data/make_golden_ops.py
-Writes tests/data/golden_ops.npz with, per case id: in<i>, out<i>, grad<i>.
+    /tmp/mxref/bin/python tests/data/make_golden_ops.py [tests/data/golden_nn.npz]
+Writes the given file (default tests/data/golden_ops.npz) for the cases whose
+``golden_file`` is that file's name, with per case id: in<i>, out<i>, grad<i>,
+and after<i> (an input's value after backward, for the indices in ``after``).
 """
 import os
 import sys
@@ -26,15 +28,16 @@ def main(out_path=os.path.join(HERE, 'golden_ops.npz')):
     store = {}
     failed = []
     for case in all_cases():
-        if not case.golden:
+        if not case.golden or case.golden_file != os.path.basename(out_path):
             continue
+        train = True if case.train is None else case.train
         arrays = case.arrays()
         inputs = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
         diff = case.diff_inputs(arrays) if case.grad else []
         for i in diff:
             inputs[i].attach_grad()
         try:
-            with mx.autograd.record():
+            with mx.autograd.record(train_mode=train):
                 out = nd_function(case.op)(*inputs, **case.params)
             outs = out if isinstance(out, (list, tuple)) else [out]
             for o in outs:
@@ -42,7 +45,8 @@ def main(out_path=os.path.join(HERE, 'golden_ops.npz')):
         except Exception as e:
             # some MXNet ops fail only when recorded (their backward is broken)
             try:
-                out = nd_function(case.op)(*inputs, **case.params)
+                with mx.autograd.train_mode() if train else mx.autograd.predict_mode():
+                    out = nd_function(case.op)(*inputs, **case.params)
                 outs = out if isinstance(out, (list, tuple)) else [out]
                 for o in outs:
                     o.wait_to_read()
@@ -62,7 +66,7 @@ def main(out_path=os.path.join(HERE, 'golden_ops.npz')):
         try:
             hgs = case.head_grads([o.shape for o in outs])
             mx.autograd.backward(list(outs), [mx.nd.array(h, dtype=o.dtype)
-                                               for h, o in zip(hgs, outs)])
+                                               for h, o in zip(hgs, outs)], train_mode=train)
             grads = {i: inputs[i].grad.asnumpy() for i in diff}
         except Exception as e:  # MXNet bugs in some backward passes: noted, FD check still runs
             failed.append((case.id + ' (backward)', str(e).splitlines()[-1][:200]))
@@ -70,6 +74,8 @@ def main(out_path=os.path.join(HERE, 'golden_ops.npz')):
             continue
         for i, g in grads.items():
             store['%s:grad%d' % (case.id, i)] = g
+        for i in case.after:
+            store['%s:after%d' % (case.id, i)] = inputs[i].asnumpy()
     np.savez_compressed(out_path, **store)
     print('wrote %s: %d arrays; %d cases failed in MXNet' % (out_path, len(store), len(failed)))
     for cid, msg in failed:

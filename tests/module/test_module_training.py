@@ -43,16 +43,16 @@ def iters(d, batch=64, shuffle=True):
 def test_fit_conv_net_on_digits_checkpoint_reload_predict(digits, tmp_path):
     mx.random.seed(1)
     np.random.seed(1)
-    train, val = iters(digits)
+    train, val = iters(digits, batch=32)
     mod = mx.mod.Module(convnet())
     prefix = str(tmp_path / 'digits')
-    mod.fit(train, eval_data=val, num_epoch=6, optimizer='sgd',
-            optimizer_params={'learning_rate': 0.1, 'momentum': 0.9},
+    mod.fit(train, eval_data=val, num_epoch=8, optimizer='adam',
+            optimizer_params={'learning_rate': 0.003},
             initializer=mx.init.Xavier(), epoch_end_callback=mx.callback.do_checkpoint(prefix))
     acc = dict(mod.score(val, 'acc'))['accuracy']
     assert acc >= 0.95, acc
     pred = mod.predict(val).asnumpy()
-    loaded = mx.mod.Module.load(prefix, 6)
+    loaded = mx.mod.Module.load(prefix, 8)
     loaded.bind(data_shapes=val.provide_data, label_shapes=val.provide_label, for_training=False)
     assert_almost_equal(loaded.predict(val).asnumpy(), pred, rtol=1e-5, atol=1e-6)
     assert pred.shape == (len(digits['test_label']), 10)
@@ -88,20 +88,35 @@ def test_fit_is_visible_without_logging_configured(digits, capfd):
 
 
 def test_nan_is_reported_and_can_stop_training(digits, caplog):
+    x = digits['train_data'][:400].copy()
+    x[250, 0, 10, 10] = np.nan                  # a corrupt sample in batch 2
+    train = mx.io.NDArrayIter(x, digits['train_label'][:400], 100)
+    mod = mx.mod.Module(mlp())
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger().addHandler(logging.NullHandler())
+        mod.fit(train, num_epoch=1, optimizer_params={'learning_rate': 0.5},
+                initializer=mx.init.Xavier())
+    # relu maps NaN to 0 (as MXNet's does), so the NaN shows in fc1's weight gradient
+    assert re.search(r'(loss is nan|the gradient of fc1_weight has NaN/inf values) at epoch 0 '
+                     r'batch 2: the learning rate 0.5 may be too high', caplog.text), caplog.text
+    mod2 = mx.mod.Module(mlp())
+    with pytest.raises(mx.mod.NonFiniteError, match='last finite values'):
+        mod2.fit(train, num_epoch=1, optimizer_params={'learning_rate': 0.5},
+                 initializer=mx.init.Xavier(), on_nan='stop')
+    arg, _ = mod2.get_params()
+    assert all(np.isfinite(v.asnumpy()).all() for v in arg.values())
+
+
+def test_exploding_parameters_are_reported(digits, caplog):
     train, _ = iters(digits, batch=100)
     mod = mx.mod.Module(mlp())
     with caplog.at_level(logging.WARNING):
         logging.getLogger().addHandler(logging.NullHandler())
-        mod.fit(train, num_epoch=1, optimizer_params={'learning_rate': 1e8},
+        mod.fit(train, num_epoch=1, optimizer_params={'learning_rate': 1e38},
                 initializer=mx.init.Xavier())
-    assert re.search(r'(loss is (nan|inf)|gradient of \w+ has NaN/inf values) at epoch 0 batch '
-                     r'\d+: the learning rate 1e\+08 may be too high', caplog.text), caplog.text
-    mod2 = mx.mod.Module(mlp())
-    with pytest.raises(mx.mod.NonFiniteError, match='last finite values'):
-        mod2.fit(train, num_epoch=1, optimizer_params={'learning_rate': 1e8},
-                 initializer=mx.init.Xavier(), on_nan='stop')
-    arg, _ = mod2.get_params()
-    assert all(np.isfinite(v.asnumpy()).all() for v in arg.values())
+    assert re.search(r'(parameter \w+ became NaN/inf in the update|loss is (nan|inf)|gradient of '
+                     r'\w+ has NaN/inf values) at epoch 0 batch \d+: the learning rate 1e\+38',
+                     caplog.text), caplog.text
 
 
 def test_resume_with_optimizer_states_reproduces_uninterrupted_run(digits, tmp_path):

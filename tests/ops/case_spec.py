@@ -19,10 +19,16 @@ class Case:
     ``golden``: compare with real MXNet's numbers (False for ops whose
     results legitimately differ, e.g. random sampling); ``fd``: also check
     against finite differences (False at discontinuities, for BlockGrad).
+    ``train``: None runs the forward check in predict mode and records
+    (golden and autograd) in training mode; True/False runs everything in
+    that mode (BatchNorm's batch statistics, Dropout).  ``after``: indices of
+    inputs (aux states) whose values after backward must equal MXNet's.
+    ``golden_file``: the file under tests/data/ holding this case's goldens.
     """
 
     def __init__(self, op, inputs, params=None, grad=True, grad_inputs=None, golden=True,
-                 tag='', rtol=1e-5, atol=1e-6, fd_rtol=1e-4, fd_atol=1e-5, fd=True):
+                 tag='', rtol=1e-5, atol=1e-6, fd_rtol=1e-4, fd_atol=1e-5, fd=True, train=None,
+                 after=(), golden_file='golden_ops.npz', grad_rtol=1e-4, grad_atol=1e-5):
         self.op = op
         self.inputs = inputs
         self.params = params or {}
@@ -33,6 +39,10 @@ class Case:
         self.rtol, self.atol = rtol, atol
         self.fd_rtol, self.fd_atol = fd_rtol, fd_atol
         self.fd = fd    # False where finite differences do not apply (steps, BlockGrad)
+        self.train = train
+        self.after = tuple(after)
+        self.golden_file = golden_file
+        self.grad_rtol, self.grad_atol = grad_rtol, grad_atol
         self.id = None
 
     def arrays(self):
@@ -275,8 +285,9 @@ def _creation_cases():
 
 def all_cases():
     """Every case, with a unique id (op name + counter)."""
+    from case_spec_nn import nn_cases
     cases = (_unary_cases() + _binary_cases() + _reduce_cases() + _shape_cases() +
-             _index_cases() + _order_cases() + _linalg_cases() + _creation_cases())
+             _index_cases() + _order_cases() + _linalg_cases() + _creation_cases() + nn_cases())
     counts = {}
     for c in cases:
         n = counts.get(c.op, 0)

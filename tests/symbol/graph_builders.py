@@ -51,7 +51,8 @@ NEEDS = {'elemwise': [], 'mlp': ['FullyConnected', 'Activation', 'SoftmaxOutput'
 def small_convnet(mx):
     """A small conv net used by the training goldens (conv-bn-relu-pool, fc)."""
     data = mx.sym.Variable('data')
-    c = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, pad=(1, 1), name='conv1')
+    c = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, pad=(1, 1), no_bias=True,
+                           name='conv1')
     b = mx.sym.BatchNorm(c, fix_gamma=False, name='bn1')
     a = mx.sym.Activation(b, act_type='relu', name='relu1')
     p = mx.sym.Pooling(a, pool_type='max', kernel=(2, 2), stride=(2, 2), name='pool1')

@@ -1,0 +1,376 @@
+"""Pooling kernels over (planes, H, W) arrays, parallel over planes.
+
+A window of output (oy, ox) starts at (oy * sh - ph, ox * sw - pw) and spans
+(kh, kw); it is clipped to the input for max/sum/lp, while average pooling
+with ``count_include_pad`` divides by the window clipped to the padded input
+(``hlim = H + bottom pad``, ``wlim = W + right pad``) -- MXNet's rule.  An
+empty window gives the lowest finite value for max and 0 otherwise.
+
+Pool type codes: 0 max, 1 avg, 2 sum, 3 lp (``p`` 1, 2 or 3).
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from ._threads import call
+
+MAX, AVG, SUM, LP = 0, 1, 2, 3
+
+
+@njit(cache=True, nogil=True)
+def _root(s, p):
+    if p == 1:
+        return s
+    if p == 2:
+        return math.sqrt(s)
+    return math.copysign(abs(s) ** (1.0 / 3.0), s)
+
+
+@njit(cache=True, nogil=True)
+def _power(v, p):
+    if p == 1:
+        return v
+    if p == 2:
+        return v * v
+    return v * v * v
+
+
+@njit(cache=True, nogil=True)
+def _window_value(x, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, include_pad, p, lowest):
+    """Pooled value of the window at (hs, ws), clipped to the input."""
+    he = min(hs + kh, hlim)
+    we = min(ws + kw, wlim)
+    hs0 = max(hs, 0)
+    ws0 = max(ws, 0)
+    he0 = min(he, H)
+    we0 = min(we, W)
+    if kind == 0:
+        m = lowest
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                v = x[pl, iy, ix]
+                if v > m:
+                    m = v
+        return m
+    s = 0.0
+    if kind == 3:
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                s += _power(x[pl, iy, ix], p)
+        return _root(s, p)
+    for iy in range(hs0, he0):
+        for ix in range(ws0, we0):
+            s += x[pl, iy, ix]
+    if kind == 1:
+        if include_pad:
+            n = (he - hs) * (we - ws)
+        else:
+            n = (he0 - hs0) * (we0 - ws0)
+        return s / n if n > 0 else 0.0
+    return s
+
+
+@njit(cache=True, nogil=True)
+def _window_grad(x, yv, g, dx, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, include_pad, p):
+    """Add the gradient ``g`` of the window at (hs, ws) (value ``yv``) into dx."""
+    he = min(hs + kh, hlim)
+    we = min(ws + kw, wlim)
+    hs0 = max(hs, 0)
+    ws0 = max(ws, 0)
+    he0 = min(he, H)
+    we0 = min(we, W)
+    if kind == 0:
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                if x[pl, iy, ix] == yv:
+                    dx[pl, iy, ix] += g
+                    return
+        return
+    if kind == 3:
+        if yv == 0:
+            return
+        for iy in range(hs0, he0):
+            for ix in range(ws0, we0):
+                if p == 1:
+                    dx[pl, iy, ix] += g
+                elif p == 2:
+                    dx[pl, iy, ix] += g * x[pl, iy, ix] / yv
+                else:
+                    q = x[pl, iy, ix] / yv
+                    dx[pl, iy, ix] += g * q * q
+        return
+    if kind == 1:
+        if include_pad:
+            n = (he - hs) * (we - ws)
+        else:
+            n = (he0 - hs0) * (we0 - ws0)
+        if n <= 0:
+            return
+        g = g / n
+    for iy in range(hs0, he0):
+        for ix in range(ws0, we0):
+            dx[pl, iy, ix] += g
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
+    """Any window geometry (runtime sizes): every window is clipped."""
+    P, H, W = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    for pl in prange(P):
+        for oy in range(oh):
+            for ox in range(ow):
+                out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                hlim, wlim, kind, include_pad, p, lowest)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
+    """dx (overwritten) from dy; max routes to the first maximum of each window."""
+    P, H, W = x.shape
+    oh, ow = dy.shape[1], dy.shape[2]
+    for pl in prange(P):
+        dx[pl] = 0
+        for oy in range(oh):
+            for ox in range(ow):
+                _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                             kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+
+
+@njit(cache=True, nogil=True)
+def _interior(n_out, stride, pad, k, n):
+    """Outputs [lo, hi) whose windows lie inside the (unpadded) input."""
+    lo = (pad + stride - 1) // stride
+    hi = (n + pad - k) // stride + 1
+    if hi > n_out:
+        hi = n_out
+    if lo > hi:
+        lo = hi
+    return lo, hi
+
+
+def _make_fast(kh, kw, sh, sw):
+    """Kernels with the window size and stride compiled in (a closure's constants).
+
+    Windows wholly inside the input run a fixed-size loop that LLVM unrolls
+    and vectorises across outputs; border windows take the clipped path.
+    Indices are non-negative by construction (views start at the interior),
+    so no wraparound checks are emitted.
+    """
+    area = kh * kw
+
+    @njit(cache=True, nogil=True, parallel=True)
+    def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest):
+        P, H, W = x.shape
+        oh, ow = out.shape[1], out.shape[2]
+        oy0, oy1 = _interior(oh, sh, ph, kh, H)
+        ox0, ox1 = _interior(ow, sw, pw, kw, W)
+        nyi, nxi = oy1 - oy0, ox1 - ox0
+        for pl in prange(P):
+            for oy in range(oh):
+                if oy >= oy0 and oy < oy1 and nxi > 0:
+                    rng_x = (0, ox0, ox1, ow)
+                else:
+                    rng_x = (0, ow, ow, ow)
+                for ox in range(rng_x[0], rng_x[1]):
+                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                    hlim, wlim, kind, include_pad, p, lowest)
+                for ox in range(rng_x[2], rng_x[3]):
+                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
+                                                    hlim, wlim, kind, include_pad, p, lowest)
+            if nyi <= 0 or nxi <= 0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            os = out[pl, oy0:oy1, ox0:ox1]
+            if kind == 0:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        m = lowest
+                        for r in range(kh):
+                            for c in range(kw):
+                                v = xs[i * sh + r, j * sw + c]
+                                if v > m:
+                                    m = v
+                        os[i, j] = m
+            elif kind == 3:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        acc = 0.0
+                        for r in range(kh):
+                            for c in range(kw):
+                                acc += _power(xs[i * sh + r, j * sw + c], p)
+                        os[i, j] = _root(acc, p)
+            else:
+                scale = 1.0 / area if kind == 1 else 1.0
+                for i in range(nyi):
+                    for j in range(nxi):
+                        acc = 0.0
+                        for r in range(kh):
+                            for c in range(kw):
+                                acc += xs[i * sh + r, j * sw + c]
+                        os[i, j] = acc * scale
+
+    @njit(cache=True, nogil=True, parallel=True)
+    def backward(x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p):
+        P, H, W = x.shape
+        oh, ow = dy.shape[1], dy.shape[2]
+        oy0, oy1 = _interior(oh, sh, ph, kh, H)
+        ox0, ox1 = _interior(ow, sw, pw, kw, W)
+        nyi, nxi = oy1 - oy0, ox1 - ox0
+        for pl in prange(P):
+            dx[pl] = 0
+            for oy in range(oh):
+                if oy >= oy0 and oy < oy1 and nxi > 0:
+                    rng_x = (0, ox0, ox1, ow)
+                else:
+                    rng_x = (0, ow, ow, ow)
+                for ox in range(rng_x[0], rng_x[1]):
+                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+                for ox in range(rng_x[2], rng_x[3]):
+                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
+                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
+            if nyi <= 0 or nxi <= 0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            ds = dx[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            ys = y[pl, oy0:oy1, ox0:ox1]
+            gs = dy[pl, oy0:oy1, ox0:ox1]
+            if kind == 0:
+                # the first maximum in row-major order takes the gradient
+                for i in range(nyi):
+                    for j in range(nxi):
+                        best = xs[i * sh, j * sw]
+                        bk = 0
+                        for r in range(kh):
+                            for c in range(kw):
+                                v = xs[i * sh + r, j * sw + c]
+                                # selects, not branches: the argmax position is random
+                                gt = v > best
+                                best = v if gt else best
+                                bk = r * kw + c if gt else bk
+                        ds[i * sh + bk // kw, j * sw + bk % kw] += gs[i, j]
+            elif kind == 3:
+                for i in range(nyi):
+                    for j in range(nxi):
+                        _window_grad(x, ys[i, j], gs[i, j], dx, pl, (oy0 + i) * sh - ph,
+                                     (ox0 + j) * sw - pw, kh, kw, H, W, hlim, wlim, kind,
+                                     include_pad, p)
+            else:
+                scale = 1.0 / area if kind == 1 else 1.0
+                for i in range(nyi):
+                    for j in range(nxi):
+                        g = gs[i, j] * scale
+                        for r in range(kh):
+                            for c in range(kw):
+                                ds[i * sh + r, j * sw + c] += g
+
+    return forward, backward
+
+
+# (kh, kw, sh, sw) of the windows networks use most; float32 only (other dtypes and
+# geometries take the generic kernels, which saves compiling rarely used variants).
+_FAST = {k: _make_fast(*k) for k in ((2, 2, 2, 2), (3, 3, 2, 2), (3, 3, 1, 1))}
+
+
+def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
+    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
+    if fast is not None:
+        call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest)
+    else:
+        call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p,
+             lowest)
+
+
+def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
+    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
+    if fast is not None:
+        call(fast[1], x.size, x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p)
+    else:
+        call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+             include_pad, p)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def global_pool_forward(x, out, kind, p):
+    """Pool every (plane) row of x (P, L) down to one value."""
+    P, L = x.shape
+    for pl in prange(P):
+        if kind == 0:
+            m = x[pl, 0]
+            for i in range(1, L):
+                if x[pl, i] > m:
+                    m = x[pl, i]
+            out[pl] = m
+        elif kind == 3:
+            s = 0.0
+            for i in range(L):
+                s += _power(x[pl, i], p)
+            out[pl] = _root(s, p)
+        else:
+            s = 0.0
+            for i in range(L):
+                s += x[pl, i]
+            out[pl] = s / L if kind == 1 else s
+
+
+@njit(cache=True, nogil=True)
+def _cround(v):
+    """C's round(): halves away from zero."""
+    return int(math.floor(v + 0.5)) if v >= 0 else int(math.ceil(v - 0.5))
+
+
+@njit(cache=True, nogil=True)
+def roi_pool_forward(x, rois, out, argmax, scale):
+    """ROIPooling (max): out (R, C, ph, pw), argmax the flat input index (or -1)."""
+    N, C, H, W = x.shape
+    R, _, PH, PW = out.shape
+    for r in range(R):
+        b = int(rois[r, 0])
+        x1 = _cround(rois[r, 1] * scale)
+        y1 = _cround(rois[r, 2] * scale)
+        x2 = _cround(rois[r, 3] * scale)
+        y2 = _cround(rois[r, 4] * scale)
+        rh = max(y2 - y1 + 1, 1)
+        rw = max(x2 - x1 + 1, 1)
+        bh = rh / PH
+        bw = rw / PW
+        for c in range(C):
+            for py in range(PH):
+                hs = min(max(int(math.floor(py * bh)) + y1, 0), H)
+                he = min(max(int(math.ceil((py + 1) * bh)) + y1, 0), H)
+                for px in range(PW):
+                    ws = min(max(int(math.floor(px * bw)) + x1, 0), W)
+                    we = min(max(int(math.ceil((px + 1) * bw)) + x1, 0), W)
+                    if he <= hs or we <= ws or b < 0 or b >= N:
+                        out[r, c, py, px] = 0
+                        argmax[r, c, py, px] = -1
+                        continue
+                    m = x[b, c, hs, ws]
+                    a = (hs * W) + ws
+                    for iy in range(hs, he):
+                        for ix in range(ws, we):
+                            if x[b, c, iy, ix] > m:
+                                m = x[b, c, iy, ix]
+                                a = iy * W + ix
+                    out[r, c, py, px] = m
+                    argmax[r, c, py, px] = a
+
+
+@njit(cache=True, nogil=True)
+def roi_pool_backward(dy, rois, argmax, dx):
+    R, C, PH, PW = dy.shape
+    N, _, H, W = dx.shape
+    for r in range(R):
+        b = int(rois[r, 0])
+        for c in range(C):
+            for py in range(PH):
+                for px in range(PW):
+                    a = argmax[r, c, py, px]
+                    if a >= 0:
+                        dx[b, c, a // W, a % W] += dy[r, c, py, px]
+
+
+def lowest(dtype):
+    return float(np.finfo(dtype).min)

@@ -1,0 +1,164 @@
+"""Softmax family kernels over (outer, n, inner) views, reducing over ``n``.
+
+``inner == 1`` (the last axis) is the fast path: one contiguous row per
+outer index.  Otherwise each outer block keeps per-``inner`` running values
+so memory is still walked contiguously.  ``lens`` (outer, inner) limits the
+reduction to the first ``lens[o, j]`` entries (softmax's ``use_length``);
+entries past it are 0.  Rows are independent, so outer blocks run in
+parallel.  ``sign`` is -1 for softmin.
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from . import _threads
+
+
+def _rows_numpy(c, log):
+    """softmax/log_softmax of c * x over the last axis of 2-D pieces, with numpy's SIMD exp."""
+    def fn(x, y):
+        if c == 1.0:
+            np.copyto(y, x)
+        else:
+            np.multiply(x, y.dtype.type(c), out=y)
+        y -= y.max(axis=1, keepdims=True)
+        if log:
+            t = np.exp(y)
+            y -= np.log(t.sum(axis=1, keepdims=True))
+        else:
+            np.exp(y, out=y)
+            y /= y.sum(axis=1, keepdims=True)
+    return fn
+
+
+def forward(x, y, inv_t, sign, log, lens, use_len):
+    """Softmax of (O, N, I) x into y; rows (I == 1, no lengths) go through numpy."""
+    if x.shape[2] == 1 and not use_len:
+        _threads.split(_rows_numpy(sign * inv_t, log), [x[:, :, 0], y[:, :, 0]])
+        return
+    _threads.call(softmax_forward, x.size, x, y, inv_t, sign, log, lens, use_len)
+
+
+def backward(y, g, dx, scale, log, lens, use_len):
+    _threads.call(softmax_backward, y.size, y, g, dx, scale, log, lens, use_len)
+
+
+@njit(cache=True, nogil=True)
+def _row_softmax(x, y, n, inv_t, sign, log, limit):
+    m = -np.inf
+    for k in range(limit):
+        v = sign * x[k] * inv_t
+        if v > m:
+            m = v
+    s = 0.0
+    if log:
+        for k in range(limit):
+            s += math.exp(sign * x[k] * inv_t - m)
+        ls = math.log(s) + m
+        for k in range(limit):
+            y[k] = sign * x[k] * inv_t - ls
+    else:
+        for k in range(limit):
+            e = math.exp(sign * x[k] * inv_t - m)
+            y[k] = e
+            s += e
+        r = 1.0 / s
+        for k in range(limit):
+            y[k] *= r
+    for k in range(limit, n):
+        y[k] = 0
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
+    O, N, I = x.shape
+    if I == 1:
+        for o in prange(O):
+            limit = N
+            if use_len:
+                limit = min(max(lens[o, 0], 0), N)
+            _row_softmax(x[o, :, 0], y[o, :, 0], N, inv_t, sign, log, limit)
+        return
+    for o in prange(O):
+        m = np.full(I, -np.inf)
+        s = np.zeros(I)
+        lim = np.full(I, N)
+        if use_len:
+            for j in range(I):
+                lim[j] = min(max(lens[o, j], 0), N)
+        for k in range(N):
+            for j in range(I):
+                if k < lim[j]:
+                    v = sign * x[o, k, j] * inv_t
+                    if v > m[j]:
+                        m[j] = v
+        for k in range(N):
+            for j in range(I):
+                if k < lim[j]:
+                    e = math.exp(sign * x[o, k, j] * inv_t - m[j])
+                    s[j] += e
+                    if not log:
+                        y[o, k, j] = e
+                else:
+                    y[o, k, j] = 0
+        for j in range(I):
+            if log:
+                s[j] = math.log(s[j]) + m[j]
+            else:
+                s[j] = 1.0 / s[j]
+        for k in range(N):
+            for j in range(I):
+                if k < lim[j]:
+                    if log:
+                        y[o, k, j] = sign * x[o, k, j] * inv_t - s[j]
+                    else:
+                        y[o, k, j] *= s[j]
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def softmax_backward(y, g, dx, scale, log, lens, use_len):
+    """dx from the saved output y; ``scale`` = sign / temperature."""
+    O, N, I = y.shape
+    for o in prange(O):
+        for j in range(I):
+            limit = N
+            if use_len:
+                limit = min(max(lens[o, j], 0), N)
+            acc = 0.0
+            if log:
+                for k in range(limit):
+                    acc += g[o, k, j]
+                for k in range(limit):
+                    dx[o, k, j] = scale * (g[o, k, j] - math.exp(y[o, k, j]) * acc)
+            else:
+                for k in range(limit):
+                    acc += g[o, k, j] * y[o, k, j]
+                for k in range(limit):
+                    dx[o, k, j] = scale * y[o, k, j] * (g[o, k, j] - acc)
+            for k in range(limit, N):
+                dx[o, k, j] = 0
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def softmax_output_grad(p, label, dx, ignore_label, use_ignore, smooth, scale):
+    """SoftmaxOutput's gradient on (O, K, I) probabilities and (O, I) labels.
+
+    dx = (p - onehot(label)) * scale, with label smoothing ``smooth`` spread
+    over the other K - 1 classes; ignored labels give zero rows.
+    """
+    O, K, I = p.shape
+    off = smooth / (K - 1) if K > 1 else 0.0
+    ig = int(ignore_label)
+    for o in prange(O):
+        for j in range(I):
+            t = int(label[o, j])
+            if use_ignore and t == ig:
+                for k in range(K):
+                    dx[o, k, j] = 0
+                continue
+            for k in range(K):
+                if k == t:
+                    dx[o, k, j] = (p[o, k, j] - (1.0 - smooth)) * scale
+                else:
+                    dx[o, k, j] = (p[o, k, j] - off) * scale
