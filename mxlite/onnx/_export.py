@@ -58,7 +58,7 @@ def _inputs_and_labels(sym, params):
             src = node.inputs[1][0]
             if src.is_variable and src.name not in params:
                 labels.add(src.name)
-    inputs = [n for n in sym.list_arguments() if n not in params and n not in labels]
+    inputs = [n for n in dict.fromkeys(sym.list_arguments()) if n not in params and n not in labels]
     missing_aux = [n for n in sym.list_auxiliary_states() if n not in params]
     if missing_aux:
         raise MXNetError('export_model: params has no value for the auxiliary states %s'
@@ -169,9 +169,9 @@ def _make_graph(g, sym, nodes, params, inputs, in_types, names, shapes, dtypes, 
                 dynamic_input_shapes):
     from onnx import helper, numpy_helper
     used = {n.name for n in nodes if n.is_variable}
+    names_in_order = dict.fromkeys(sym.list_arguments() + sym.list_auxiliary_states())
     initializers = [numpy_helper.from_array(np.ascontiguousarray(params[n]), n)
-                    for n in sym.list_arguments() + sym.list_auxiliary_states()
-                    if n in params and n in used]
+                    for n in names_in_order if n in params and n in used]
     initializers += g.initializers
     dyn = list(dynamic_input_shapes) if dynamic_input_shapes is not None else None
     graph_inputs = []

@@ -133,6 +133,10 @@ def pooling(g, node):
     pad = _spatial(node, g, a.pad, 0)
     kw = dict(kernel_shape=list(a.kernel), strides=_spatial(node, g, a.stride, 1), pads=pad + pad,
               ceil_mode=1 if a.pooling_convention == 'full' else 0)
+    if a.pooling_convention == 'full' and a.pool_type in ('max', 'avg') \
+            and _dropped_windows(g, node, kw):
+        _full_pool_explicit(g, node, x, out, kw)
+        return
     if a.pool_type == 'max':
         g.add('MaxPool', [x], [out], name=node.name, **kw)
     elif a.pool_type == 'avg':
@@ -145,6 +149,56 @@ def pooling(g, node):
         g.add('LpPool', [x], [out], name=node.name, p=int(a.p_value or 2), **kw)
     else:
         raise unsupported(node, "'sum' pooling has no ONNX operator")
+
+
+def _dropped_windows(g, node, kw):
+    """Whether ONNX's ceil_mode would drop trailing mx 'full' windows (ones that start in the
+    end padding: ONNX leaves them out, mx keeps them)."""
+    for size, k, s, p, n in zip(g.in_shape(node, 0)[2:], kw['kernel_shape'], kw['strides'],
+                                kw['pads'], g.out_shape(node)[2:]):
+        if (n - 1) * s >= size + p:
+            return True
+    return False
+
+
+def _full_pool_explicit(g, node, x, out, kw):
+    """mx 'full' pooling as explicit padding + floor-mode pooling, exact in every window.
+
+    Max: pad with -FLT_MAX (what mx gives a window without data).  Average:
+    window sums (zero padding) divided by mx's per-window divisor, a constant.
+    """
+    a = node.attrs
+    in_sp = g.in_shape(node, 0)[2:]
+    out_sp = g.out_shape(node)[2:]
+    k, s, p = kw['kernel_shape'], kw['strides'], kw['pads'][:len(in_sp)]
+    extra = [(n - 1) * st + kk - size - 2 * pp
+             for n, st, kk, size, pp in zip(out_sp, s, k, in_sp, p)]
+    pads = g.int64s(node.name + '_pads',
+                    [0, 0] + list(p) + [0, 0] + [pp + e for pp, e in zip(p, extra)])
+    is_max = a.pool_type == 'max'
+    fill = -np.finfo(np.float32).max if is_max else 0.0
+    padded = g.add('Pad', [x, pads, g.scalar(node, fill)], name=node.name + '_pad',
+                   mode='constant')[0]
+    common = dict(kernel_shape=list(k), strides=list(s), pads=[0] * (2 * len(k)), ceil_mode=0)
+    if is_max:
+        g.add('MaxPool', [padded], [out], name=node.name, **common)
+        return
+    mean = g.add('AveragePool', [padded], name=node.name + '_mean', count_include_pad=1,
+                 **common)[0]
+    include = True if a.count_include_pad is None else bool(a.count_include_pad)
+    counts = []
+    for n, st, kk, size, pp in zip(out_sp, s, k, in_sp, p):
+        starts = np.arange(n) * st - pp
+        if include:
+            c = np.minimum(starts + kk, size + pp) - starts
+        else:
+            c = np.minimum(starts + kk, size) - np.maximum(starts, 0)
+        counts.append(np.maximum(c, 1))
+    div = counts[0]
+    for c in counts[1:]:
+        div = np.multiply.outer(div, c)
+    div = (np.prod(k) / div).reshape((1, 1) + tuple(out_sp)).astype(g.in_dtype(node))
+    g.add('Mul', [mean, g.const(node.name + '_scale', div)], [out], name=node.name + '_scale')
 
 
 @register('BatchNorm')

@@ -180,17 +180,36 @@ def pool(g, node, a):
     kw = dict(kernel=tuple(kernel), stride=tuple(strides),
               pooling_convention='full' if ceil else 'valid')
     data = g.sym(x)
+    name = g.node_name(node)
+    keep = _ceil_windows(g, x, kernel, strides, begin, end) if ceil else None
+    pname = name + '_full' if keep else name
     if node.op_type == 'MaxPool':
         data, pad = _padded(g, node, data, begin, end, value=-3.4e38)
-        return g.mx.Pooling(data, pool_type='max', pad=pad, name=g.node_name(node), **kw)
-    if begin != end:
+        out = g.mx.Pooling(data, pool_type='max', pad=pad, name=pname, **kw)
+    elif begin != end:
         raise _err(node, 'asymmetric padding')
-    if node.op_type == 'LpPool':
-        return g.mx.Pooling(data, pool_type='lp', p_value=int(a.get('p', 2)), pad=tuple(begin),
-                            name=g.node_name(node), **kw)
-    return g.mx.Pooling(data, pool_type='avg', pad=tuple(begin),
-                        count_include_pad=bool(a.get('count_include_pad', 0)),
-                        name=g.node_name(node), **kw)
+    elif node.op_type == 'LpPool':
+        out = g.mx.Pooling(data, pool_type='lp', p_value=int(a.get('p', 2)), pad=tuple(begin),
+                           name=pname, **kw)
+    else:
+        out = g.mx.Pooling(data, pool_type='avg', pad=tuple(begin),
+                           count_include_pad=bool(a.get('count_include_pad', 0)), name=pname, **kw)
+    if keep:    # ONNX's ceil_mode drops windows starting in the end padding; mx 'full' keeps them
+        for k, (axis, n) in enumerate(keep):
+            out = g.mx.slice_axis(out, axis=axis, begin=0, end=n,
+                                  name=name if k == len(keep) - 1 else '%s_crop%d' % (name, axis))
+    return out
+
+
+def _ceil_windows(g, x, kernel, strides, begin, end):
+    """[(axis, ONNX output size)] where mx's 'full' convention gives one window more."""
+    out = []
+    for d, (n, k, s, b, e) in enumerate(zip(g.shape(x)[2:], kernel, strides, begin, end)):
+        full = -(-(n + b + e - k) // s) + 1
+        onnx_n = full - 1 if (full - 1) * s >= n + b else full
+        if onnx_n != full:
+            out.append((d + 2, onnx_n))
+    return out
 
 
 @translator('GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool')

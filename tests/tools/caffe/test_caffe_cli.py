@@ -1,7 +1,10 @@
 """tools/caffe_converter: command lines, mean files, input forms and error messages."""
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -21,10 +24,28 @@ TOOLS = os.path.dirname(os.path.abspath(cm.__file__))
 REPO = os.path.abspath(os.path.join(TOOLS, '..', '..'))
 
 
-def tool(name, *args):
+def script(name, *args):
+    """Run a tool as its own process (what a user types)."""
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get('PYTHONPATH', ''))
     return subprocess.run([sys.executable, os.path.join(TOOLS, name)] + [str(a) for a in args],
                           capture_output=True, text=True, env=env, timeout=120)
+
+
+def tool(name, *args):
+    """Run a tool's command line in this process (same code path, no interpreter start-up)."""
+    import caffe_cli
+    module = {'convert_symbol.py': cs, 'convert_model.py': cm, 'convert_mean.py': cmean}[name]
+    out, err = io.StringIO(), io.StringIO()
+    argv0, sys.argv[0] = sys.argv[0], os.path.join(TOOLS, name)
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            caffe_cli.run(module.main, [str(a) for a in args])
+    except SystemExit as e:
+        code = e.code
+    finally:
+        sys.argv[0] = argv0
+    return types.SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def write(tmp_path, text, name='n.prototxt'):
@@ -48,7 +69,7 @@ def test_command_lines_end_to_end(tmp_path):
     weights = caffe_nets.random_weights(net)
     proto = write(tmp_path, VGG, 'deploy.prototxt')
     caffe_nets.write_caffemodel(str(tmp_path / 'w.caffemodel'), VGG, weights)
-    r = tool('convert_model.py', proto, tmp_path / 'w.caffemodel', tmp_path / 'vgg')
+    r = script('convert_model.py', proto, tmp_path / 'w.caffemodel', tmp_path / 'vgg')
     assert r.returncode == 0, r.stderr
     assert 'vgg-0001.params' in r.stdout
     sym, args, aux = mx.model.load_checkpoint(str(tmp_path / 'vgg'), 1)
@@ -67,7 +88,7 @@ def test_command_lines_end_to_end(tmp_path):
     ([], ['required']),
 ])
 def test_bad_arguments_are_one_line(tmp_path, args, words):
-    r = tool('convert_symbol.py', *args)
+    r = (script if not args else tool)('convert_symbol.py', *args)
     assert r.returncode in (1, 2)
     assert 'Traceback' not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
