@@ -105,11 +105,11 @@ class GraphImporter:
         known.update({k: v.shape for k, v in self.params.items() if k in args})
         _, out, _ = s.infer_shape_partial(**known)
         shape = tuple(out[0])
-        if not shape and not all(known.get(a) for a in args):
-            raise MXNetError('import_model: the shape of %s depends on an input without a fixed '
-                             'shape in the model' % name)
-        if any(d <= 0 for d in shape):
-            raise MXNetError('import_model: the shape of %s cannot be inferred' % name)
+        if not shape or any(d <= 0 for d in shape):
+            unknown = sorted(a for a in args if a not in known)
+            raise MXNetError('import_model: the shape of %s is needed but cannot be inferred%s'
+                             % (name, ' (no fixed shape in the model for %s)' % ', '.join(unknown)
+                                if unknown else ''))
         return shape
 
     def rank(self, name):
