@@ -41,8 +41,11 @@ def test_lenet(tmp_path):
 
 
 def test_resnet18(tmp_path):
-    path, *_ = export_and_compare(tmp_path, onnx_nets.resnet18(width=8), (2, 3, 64, 64))
-    ops = [n.op_type for n in onnx.load(path).graph.node]
+    path, *_ = export_and_compare(tmp_path, onnx_nets.resnet18(width=8), (2, 3, 64, 64),
+                                  run_shape_inference=True)
+    model = onnx.load(path)
+    assert model.graph.value_info        # intermediate shapes recorded
+    ops = [n.op_type for n in model.graph.node]
     assert ops.count('Conv') == 20 and ops.count('BatchNormalization') == 20
     assert ops.count('Add') == 8 and 'GlobalAveragePool' in ops
 
