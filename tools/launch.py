@@ -10,7 +10,8 @@ server or scheduler processes, so ``-s``/``--env-server`` are accepted for
 MXNet compatibility and ignored.  Launchers:
 
 * ``local`` (default without ``-H``): every worker on this machine; the cores
-  are split between them (OMP/NUMBA/OpenBLAS/MKL thread counts, unless set).
+  are split between them (``NUMBA_NUM_THREADS`` = cores / workers, and one
+  BLAS/OpenMP thread each -- unless those variables are set already).
 * ``mpi`` (default with ``-H``): the hosts of the hostfile, started by the MPI
   implementation's own bootstrap.
 * ``ssh``: the hosts of the hostfile, started over ssh (passwordless ssh to

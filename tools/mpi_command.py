@@ -19,7 +19,7 @@ __all__ = ['LaunchError', 'find_mpiexec', 'mpi_flavour', 'read_hostfile', 'write
 FORWARDED = ('PATH', 'PYTHONPATH', 'VIRTUAL_ENV', 'LD_LIBRARY_PATH', 'PYTHONUNBUFFERED',
              'OMP_NUM_THREADS', 'NUMBA_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS',
              'DMLC_ROLE', 'DMLC_NUM_WORKER', 'DMLC_NUM_SERVER')
-THREAD_VARS = ('OMP_NUM_THREADS', 'NUMBA_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')
+BLAS_THREAD_VARS = ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')
 
 
 class LaunchError(Exception):
@@ -100,10 +100,11 @@ def worker_env(num_workers, local, environ=None):
     env = {'PYTHONUNBUFFERED': '1', 'DMLC_ROLE': 'worker', 'DMLC_NUM_WORKER': str(num_workers),
            'DMLC_NUM_SERVER': '0'}
     if local:
-        # the workers share this machine's cores: split them instead of oversubscribing
-        threads = str(max(1, (os.cpu_count() or 1) // num_workers))
-        for name in THREAD_VARS:
-            env[name] = threads
+        # the workers share this machine's cores: Numba's kernels get an equal share each;
+        # BLAS gets one thread (its spinning pool next to Numba's slows training several-fold)
+        env['NUMBA_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1) // num_workers))
+        for name in BLAS_THREAD_VARS:
+            env[name] = '1'
     return {k: v for k, v in env.items() if k not in environ}
 
 

@@ -55,6 +55,7 @@ class DistSyncKVStore(KVStore):
         self._coll = collective
         self._fusion_bytes = fusion_bytes_from_env()
         self._buffers = {}
+        self._alone = {}
         self._pending = set()
 
     @property
@@ -120,8 +121,11 @@ class DistSyncKVStore(KVStore):
             if buf is None:
                 buf = self._buffers[rdt] = FusionBuffer(rdt, self._fusion_bytes)
             if merged.size > buf.capacity:
+                # larger than a fusion buffer: summed on its own, in a buffer kept for the key
                 self._flush()
-                alone = FusionBuffer(rdt, merged.size * rdt.itemsize)
+                alone = self._alone.get(k)
+                if alone is None or alone.dtype != rdt:
+                    alone = self._alone[k] = FusionBuffer(rdt, merged.size * rdt.itemsize)
                 alone.add(k, merged)
                 self._reduce(alone)
                 continue

@@ -51,6 +51,7 @@ class FusionBuffer:
         self.capacity = max(1, capacity_bytes // self.dtype.itemsize)
         self._buf = np.empty(0, dtype=self.dtype)
         self.entries = []
+        self._described = []
         self.used = 0
 
     def fits(self, size):
@@ -67,8 +68,10 @@ class FusionBuffer:
             grown = np.empty(min(self.capacity, max(end, 2 * self._buf.size)), dtype=self.dtype)
             grown[:self.used] = self._buf[:self.used]
             self._buf = grown
-        self._buf[self.used:end].reshape(array.shape)[...] = array
-        self.entries.append((key, self.used, array.shape, array.dtype))
+        self._buf[self.used:end] = array.reshape(-1)
+        self.entries.append((key, self.used, end, array.shape, array.dtype))
+        self._described.append('%s:%s:%s' % (key, 'x'.join(map(str, array.shape)),
+                                             array.dtype.str))
         self.used = end
 
     def flat(self):
@@ -77,9 +80,9 @@ class FusionBuffer:
 
     def views(self):
         """``(key, array)`` per entry: views into the buffer, cast back where needed."""
-        for key, start, shape, dtype in self.entries:
-            size = int(np.prod(shape, dtype=np.int64))
-            view = self._buf[start:start + size].reshape(shape)
+        buf = self._buf
+        for key, start, end, shape, dtype in self.entries:
+            view = buf[start:end].reshape(shape)
             yield key, (view if view.dtype == dtype else view.astype(dtype))
 
     def keys(self):
@@ -87,9 +90,9 @@ class FusionBuffer:
 
     def describe(self):
         """``key:shape:dtype;...``: what the header compares across workers."""
-        return ';'.join('%s:%s:%s' % (k, 'x'.join(map(str, s)), d.str)
-                        for k, _, s, d in self.entries)
+        return ';'.join(self._described)
 
     def clear(self):
         self.entries = []
+        self._described = []
         self.used = 0

@@ -73,7 +73,7 @@ def test_commands_for_both_implementations():
 
 def test_worker_env_splits_cores_and_keeps_user_settings():
     env = mc.worker_env(2, local=True, environ={'OMP_NUM_THREADS': '7'})
-    assert 'OMP_NUM_THREADS' not in env
+    assert 'OMP_NUM_THREADS' not in env and env['OPENBLAS_NUM_THREADS'] == '1'
     assert env['NUMBA_NUM_THREADS'] == str(max(1, (os.cpu_count() or 1) // 2))
     assert env['DMLC_NUM_WORKER'] == '2' and env['DMLC_ROLE'] == 'worker'
     assert 'NUMBA_NUM_THREADS' not in mc.worker_env(2, local=False, environ={})
