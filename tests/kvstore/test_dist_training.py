@@ -24,13 +24,14 @@ def compare(ref_dir, dist_dir, rtol, atol):
         np.testing.assert_allclose(rank0[name], ref[name], rtol=rtol, atol=atol, err_msg=name)
 
 
-def train_both(tmp_path, script, *args, batch=16, extra_dist_args=()):
+def train_both(tmp_path, script, *args, batch=16, extra_dist_args=(), env=None):
     ref, dist = tmp_path / 'one', tmp_path / 'two'
     ref.mkdir()
     dist.mkdir()
     one = python(script, ref, '--kv', 'local', '--batch', 2 * batch, *args)
     assert one.returncode == 0, one
-    two = mpirun(2, script, dist, '--kv', 'dist_sync', '--batch', batch, *args, *extra_dist_args)
+    two = mpirun(2, script, dist, '--kv', 'dist_sync', '--batch', batch, *args, *extra_dist_args,
+                 env=env)
     assert two.returncode == 0, two
     return str(ref), str(dist), two
 
@@ -72,3 +73,10 @@ def test_feedforward_fit_two_workers_adam(tmp_path):
     ref, dist, _ = train_both(tmp_path, 'worker_module.py', '--api', 'feedforward',
                               '--optimizer', 'adam')
     compare(ref, dist, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_module_fit_updating_on_the_workers(tmp_path):
+    # MXNET_UPDATE_ON_KVSTORE=0: the store only sums gradients, each worker's updater applies them
+    ref, dist, _ = train_both(tmp_path, 'worker_module.py', env={'MXNET_UPDATE_ON_KVSTORE': '0'})
+    compare(ref, dist, rtol=1e-5, atol=1e-6)
