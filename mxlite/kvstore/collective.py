@@ -148,11 +148,27 @@ class Collective:
 
     # -- payload collectives ---------------------------------------------------------
     def allreduce(self, buf, what):
-        """Sum ``buf`` (a contiguous numpy array) over all workers, in place."""
+        """Sum ``buf`` (a contiguous numpy array) over all workers, in place.
+
+        The result is bit-identical on every worker by construction: with two
+        workers each computes ``a + b`` (float addition commutes); with more,
+        each element is summed by exactly one worker (reduce-scatter) and then
+        copied to the others (allgather), whatever algorithms the MPI library
+        picks.
+        """
         if self.size == 1:
             return
+        MPI = self.MPI
         with self.watchdog.guard(what):
-            self.comm.Allreduce(self.MPI.IN_PLACE, buf, op=self.MPI.SUM)
+            if self.size == 2:
+                self.comm.Allreduce(MPI.IN_PLACE, buf, op=MPI.SUM)
+                return
+            n, size = buf.size, self.size
+            counts = [n // size + (1 if r < n % size else 0) for r in range(size)]
+            part = np.empty(counts[self.rank], dtype=buf.dtype)
+            self.comm.Reduce_scatter(buf, part, recvcounts=counts, op=MPI.SUM)
+            displs = np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist()
+            self.comm.Allgatherv(part, [buf, counts, displs])
 
     def bcast(self, buf, what, root=0):
         """Overwrite ``buf`` with ``root``'s ``buf``."""

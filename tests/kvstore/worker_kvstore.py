@@ -59,14 +59,23 @@ def main():
         mom = 0.9 * mom - 0.1 * mean_grad
         expect = expect + mom
     assert np.allclose(p.asnumpy(), expect, rtol=1e-6), (p, expect)
-    # a second store (no optimizer) gathers every worker's copy: all must be equal
+    # sums of random floats of odd sizes, then a second store (no optimizer) gathers every
+    # worker's copy (its own row, zeros elsewhere: exact): all must be bit-identical
     kv2 = mx.kv.create(kv_type)
-    everyone = mx.nd.zeros((n, 6))
-    kv2.init('gather', mx.nd.zeros((n, 6)))
-    row = mx.nd.zeros((n, 6))
-    row[r] = p
-    kv2.pushpull('gather', row, out=everyone)
-    assert (everyone.asnumpy() == everyone.asnumpy()[0]).all(), 'workers hold different values'
+    rng = np.random.RandomState(r)
+    sizes = [1, 7, 1000, 4099]
+    kv2.init(sizes, [mx.nd.zeros(s) for s in sizes])
+    sums = [mx.nd.zeros(s) for s in sizes]
+    kv2.pushpull(sizes, [mx.nd.array(rng.randn(s) * 10 ** rng.randint(-3, 4)) for s in sizes],
+                 out=sums)
+    mine = np.concatenate([p.asnumpy()] + [x.asnumpy() for x in sums])
+    kv2.init('gather', mx.nd.zeros((n, mine.size)))
+    row = np.zeros((n, mine.size), dtype=np.float32)
+    row[r] = mine
+    everyone = mx.nd.zeros((n, mine.size))
+    kv2.pushpull('gather', mx.nd.array(row), out=everyone)
+    everyone = everyone.asnumpy()
+    assert (everyone == everyone[0]).all(), 'workers hold different values'
 
     kv.barrier()
     if r == 0:
