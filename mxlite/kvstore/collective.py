@@ -168,7 +168,7 @@ class Collective:
             part = np.empty(counts[self.rank], dtype=buf.dtype)
             self.comm.Reduce_scatter(buf, part, recvcounts=counts, op=MPI.SUM)
             displs = np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist()
-            self.comm.Allgatherv(part, [buf, counts, displs])
+            self.comm.Allgatherv(part, [buf, (counts, displs)])
 
     def bcast(self, buf, what, root=0):
         """Overwrite ``buf`` with ``root``'s ``buf``."""
