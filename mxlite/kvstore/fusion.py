@@ -32,8 +32,20 @@ def fusion_bytes_from_env():
     return max(1024, int(value * (1 << 20)))
 
 
+_REDUCE_DTYPES = {}
+_DESCRIPTIONS = {}
+
+
 def reduce_dtype(dtype, key):
     """The dtype arrays of ``dtype`` are summed in (float16 -> float32)."""
+    found = _REDUCE_DTYPES.get(dtype)
+    if found is not None:
+        return found
+    found = _REDUCE_DTYPES[dtype] = _reduce_dtype(dtype, key)
+    return found
+
+
+def _reduce_dtype(dtype, key):
     dtype = np.dtype(dtype)
     if dtype == np.float16:
         return np.dtype(np.float32)
@@ -70,8 +82,7 @@ class FusionBuffer:
             self._buf = grown
         self._buf[self.used:end] = array.reshape(-1)
         self.entries.append((key, self.used, end, array.shape, array.dtype))
-        self._described.append('%s:%s:%s' % (key, 'x'.join(map(str, array.shape)),
-                                             array.dtype.str))
+        self._described.append(_describe(key, array.shape, array.dtype))
         self.used = end
 
     def flat(self):
@@ -96,3 +107,12 @@ class FusionBuffer:
         self.entries = []
         self._described = []
         self.used = 0
+
+
+def _describe(key, shape, dtype):
+    """``key:shape:dtype``, cached: the same keys come back every step."""
+    sig = (key, shape, dtype)
+    text = _DESCRIPTIONS.get(sig)
+    if text is None:
+        text = _DESCRIPTIONS[sig] = '%s:%s:%s' % (key, 'x'.join(map(str, shape)), dtype.str)
+    return text
