@@ -62,6 +62,8 @@ def train(args):
             mod.update()
         kv.barrier()
 
+    if args.steps is None:
+        args.steps = {'lenet': 60, 'mlp': 1500}[args.model]
     run(args.warmup)
     start = time.perf_counter()
     run(args.steps)
@@ -114,7 +116,8 @@ def main():
     t = sub.add_parser('train')
     t.add_argument('--model', default='lenet', choices=['lenet', 'mlp'])
     t.add_argument('--batch', type=int, default=64)
-    t.add_argument('--steps', type=int, default=60)
+    t.add_argument('--steps', type=int, default=None,
+                   help='timed steps (default: 60 for lenet, 1500 for mlp, a few seconds each)')
     t.add_argument('--warmup', type=int, default=10)
     t.add_argument('--kv', default='dist_sync')
     a = sub.add_parser('allreduce')
