@@ -133,8 +133,9 @@ class KVStore:
         raise MXNetError('KVStore.row_sparse_pull: sparse arrays are not supported by mxlite')
 
     def set_gradient_compression(self, compression_params):
-        raise MXNetError('KVStore.set_gradient_compression: gradient compression is not supported '
-                         'by mxlite (it only matters for multi-GPU/dist training)')
+        raise MXNetError('KVStore.set_gradient_compression: gradient compression (2-bit) is not '
+                         'supported by mxlite; distributed stores send full-precision gradients '
+                         '(drop the compression setting, e.g. --gc-type none)')
 
     def set_optimizer(self, optimizer):
         """Apply ``optimizer`` to pushed gradients from now on."""
