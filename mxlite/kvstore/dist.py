@@ -87,6 +87,9 @@ class DistSyncKVStore(KVStore):
         self._coll.check('init', detail)
         stored = [NDArray(np.array(a._data, copy=True), a._ctx) for a in arrays]
         self._broadcast([s._data for s in stored], 'init of %d keys' % len(keys))
+        self._insert(keys, stored)
+
+    def _insert(self, keys, stored):
         for k, s in zip(keys, stored):
             self._store[k] = s
 

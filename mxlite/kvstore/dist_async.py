@@ -47,11 +47,14 @@ class DistAsyncKVStore(DistSyncKVStore):
             coll.on_goodbye(self._sync, before=True)
 
     # -- init: rank 0's values everywhere (rank 0's copy is the server's) ------------------
-    def init(self, key, value):
+    def _insert(self, keys, stored):
+        # only the insertion holds the server's lock: holding it through init's collectives
+        # would block the server thread while another worker waits on it to reach init
         if self._server is not None:
             with self._server.lock:
-                return super().init(key, value)
-        return super().init(key, value)
+                super()._insert(keys, stored)
+        else:
+            super()._insert(keys, stored)
 
     def _checked(self, key, values, what):
         """(keys, numpy arrays) with keys known and shapes matching the store."""

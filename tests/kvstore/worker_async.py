@@ -8,6 +8,7 @@ the pushes in.
 """
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -37,6 +38,11 @@ def main():
     assert (b.asnumpy() == -n * steps).all(), b
     with np.testing.assert_raises(mx.MXNetError):
         kv.push('nope', mx.nd.ones(1))
+    # worker 0 waits in init while worker 1 still pulls: the server must answer meanwhile
+    if r == 1:
+        time.sleep(0.3)
+        kv.pull('a', out=a)
+    kv.init('c', mx.nd.ones(3))
     kv.save_optimizer_states(os.path.join(out_dir, 'states-%d' % r))
     print('worker %d of %d: async checks passed' % (r, n), flush=True)
 
