@@ -327,10 +327,13 @@ class Module(BaseModule):
         self._update_on_kvstore = update_on_kvstore
         self._updater = None
         if kv:
-            # all keys in one call: a distributed store broadcasts them in a few fused buffers
+            # all keys in one call: a distributed store broadcasts them in a few fused buffers;
+            # distributed workers always start from rank 0's values (MXNet pulls them only when
+            # updating on the store, leaving MXNET_UPDATE_ON_KVSTORE=0 workers apart)
             kv.init(list(self._param_names), [self._arg_params[n] for n in self._param_names])
-            if update_on_kvstore:
+            if update_on_kvstore or 'dist' in kv.type:
                 kv.pull(list(self._param_names), list(self._exec_group.param_arrays))
+                self._params_dirty = True
             if update_on_kvstore:
                 kv.set_optimizer(self._optimizer)
         if not update_on_kvstore:

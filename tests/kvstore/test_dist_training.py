@@ -77,6 +77,8 @@ def test_feedforward_fit_two_workers_adam(tmp_path):
 
 @pytest.mark.slow
 def test_module_fit_updating_on_the_workers(tmp_path):
-    # MXNET_UPDATE_ON_KVSTORE=0: the store only sums gradients, each worker's updater applies them
-    ref, dist, _ = train_both(tmp_path, 'worker_module.py', env={'MXNET_UPDATE_ON_KVSTORE': '0'})
+    # MXNET_UPDATE_ON_KVSTORE=0: the store only sums gradients, each worker's updater applies
+    # them; workers initialised differently still start from rank 0's values
+    ref, dist, _ = train_both(tmp_path, 'worker_module.py', env={'MXNET_UPDATE_ON_KVSTORE': '0'},
+                              extra_dist_args=('--seed-per-rank', 1))
     compare(ref, dist, rtol=1e-5, atol=1e-6)

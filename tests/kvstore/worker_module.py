@@ -42,6 +42,7 @@ def main():
     p.add_argument('--optimizer', default='sgd')
     p.add_argument('--samples', type=int, default=512)
     p.add_argument('--lr', type=float, default=0.1)
+    p.add_argument('--seed-per-rank', type=int, default=0)
     args = p.parse_args()
 
     kv = mx.kv.create(args.kv) if args.kv.startswith('dist') else args.kv
@@ -56,7 +57,7 @@ def main():
         opt_params['momentum'] = 0.9
     prefix = os.path.join(args.out, 'ckpt')
     checkpoint = mx.callback.do_checkpoint(prefix if rank == 0 else '%s-%d' % (prefix, rank))
-    mx.random.seed(7)
+    mx.random.seed(7 + rank * args.seed_per_rank)     # the kvstore broadcasts rank 0's values
     np.random.seed(7)
     if args.api == 'module':
         mod = mx.mod.Module(mlp())
