@@ -37,6 +37,10 @@ def create_dist(name):
                          % (name, ', '.join(SYNC_TYPES + ASYNC_TYPES)))
     MPI = load_mpi(name)
     collective = get_collective(MPI)
+    if collective.size == 1:
+        from ..log import get_logger
+        get_logger().info("kvstore %r: this process is the only worker; start several with "
+                          "python tools/launch.py -n N ... or mpiexec -n N ...", name)
     if name in ASYNC_TYPES:
         from .dist_async import DistAsyncKVStore
         return DistAsyncKVStore(name, collective)
