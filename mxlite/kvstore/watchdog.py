@@ -54,6 +54,7 @@ class Watchdog:
         self._since = 0.0
         self._warned = False
         self._limited = True
+        self._closed = False
         self._thread = None
         self._lock = threading.Lock()
 
@@ -69,6 +70,10 @@ class Watchdog:
         finally:
             with self._lock:
                 self._what = None
+
+    def close(self):
+        """Stop the watching thread."""
+        self._closed = True
 
     def _start(self):
         if self._thread is None:
@@ -86,7 +91,7 @@ class Watchdog:
 
     def _run(self):
         tick = 0.5 if self.timeout is None else max(0.05, min(0.5, self.timeout / 10.0))
-        while True:
+        while not self._closed:
             time.sleep(tick)
             with self._lock:
                 what, since, warned = self._what, self._since, self._warned

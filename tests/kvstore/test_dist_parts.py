@@ -100,11 +100,14 @@ def test_watchdog_warns_then_times_out():
 
 
 def test_watchdog_quiet_when_calls_return():
-    dog = Watchdog(0.3, lambda m: pytest.fail(m), 'w')
+    fired = []
+    dog = Watchdog(0.3, fired.append, 'w')
     for _ in range(5):
         with dog.guard('x'):
             time.sleep(0.05)
     time.sleep(0.5)
+    dog.close()
+    assert fired == []
 
 
 def test_watchdog_timeout_setting(monkeypatch):
