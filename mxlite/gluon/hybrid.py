@@ -143,7 +143,7 @@ class HybridBlock(Block):
             if x is not None and x.context != ctx:
                 raise MXNetError('hybridized block: inputs are on different contexts (%s and %s)'
                                  % (ctx, x.context))
-        out = self._cached_op([x for x in flat], ctx)
+        out = self._cached_op([x for x in flat if x is not None], ctx)
         return regroup_nested(out, self._out_format)[0]
 
     def forward(self, x, *args):
