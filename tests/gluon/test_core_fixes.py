@@ -42,3 +42,9 @@ def test_hybridized_block_with_none_between_inputs():
     net2 = Net()
     net2.hybridize()
     assert net2(a).asnumpy().tolist() == [2., 4.]
+
+
+def test_symbol_creation_helpers_accept_name():
+    z = mx.sym.zeros((2, 3), name='my_zeros')
+    assert z.name == 'my_zeros'
+    assert mx.sym.ones((1,), name='o').name == 'o'

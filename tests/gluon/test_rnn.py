@@ -1,0 +1,89 @@
+"""gluon.rnn: cells and layers against MXNet 1.9.1 (outputs, states, input gradients,
+parameter names and reprs; golden from the oracle), hybridized cells, clear errors."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import mxlite as mx
+from mxlite.base import MXNetError
+from mxlite.gluon import nn, rnn
+
+import rnn_cases
+
+GOLDEN = os.path.join(os.path.dirname(__file__), '..', 'data', 'gluon', 'rnn.json')
+
+
+def test_rnn_cells_and_layers_match_mxnet():
+    ref = json.load(open(GOLDEN))
+    with mx.name.NameManager():
+        got = json.loads(json.dumps(rnn_cases.run(mx)))
+    assert set(got) == set(ref)
+    for key, r in ref.items():
+        for field, value in r.items():
+            if field in ('repr', 'params'):
+                assert got[key][field] == value, (key, field)
+            else:
+                np.testing.assert_allclose(np.array(got[key][field], dtype=float),
+                                           np.array(value, dtype=float), rtol=1e-4, atol=1e-5,
+                                           err_msg='%s %s' % (key, field))
+
+
+@pytest.mark.parametrize('cls', [rnn.RNNCell, rnn.LSTMCell, rnn.GRUCell])
+def test_hybridized_cell_equals_imperative(cls):
+    cell = cls(4, input_size=3)
+    cell.initialize(mx.init.Xavier())
+    x = mx.nd.array(np.random.RandomState(0).randn(2, 5, 3))
+    a, sa = cell.unroll(5, x, merge_outputs=True)
+    cell.hybridize()
+    b, sb = cell.unroll(5, x, merge_outputs=True)
+    np.testing.assert_allclose(a.asnumpy(), b.asnumpy(), rtol=1e-5, atol=1e-6)
+    for s1, s2 in zip(sa, sb):
+        np.testing.assert_allclose(s1.asnumpy(), s2.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_symbolic_unroll_with_begin_state():
+    cell = rnn.LSTMCell(3, prefix='lstm_')
+    data = mx.sym.var('data')
+    states = cell.begin_state(batch_size=2, func=mx.sym.zeros)
+    out, _ = cell.unroll(4, data, begin_state=states, merge_outputs=True)
+    assert set(out.list_arguments()) == {'data', 'lstm_i2h_weight', 'lstm_h2h_weight',
+                                         'lstm_i2h_bias', 'lstm_h2h_bias'}
+    _, out_shapes, _ = out.infer_shape(data=(2, 4, 5))
+    assert out_shapes == [(2, 4, 3)]
+    with pytest.raises(MXNetError, match='begin_state'):
+        rnn.GRUCell(3).unroll(4, data)
+
+
+def test_layer_training_and_errors():
+    layer = rnn.LSTM(6, num_layers=2, dropout=0.2, layout='NTC')
+    layer.initialize()
+    dense = nn.Dense(2, flatten=False)
+    dense.initialize()
+    params = layer.collect_params()
+    params.update(dense.collect_params())
+    trainer = mx.gluon.Trainer(params, 'adam', {'learning_rate': 0.05})
+    x = mx.nd.array(np.random.RandomState(1).randn(4, 7, 3))
+    y = mx.nd.array(np.random.RandomState(2).randn(4, 7, 2))
+    losses = []
+    for _ in range(30):
+        with mx.autograd.record():
+            loss = mx.gluon.loss.L2Loss()(dense(layer(x)), y)
+        loss.backward()
+        trainer.step(4)
+        losses.append(loss.mean().asscalar())
+    assert losses[-1] < 0.8 * losses[0]
+    assert repr(layer) == 'LSTM(3 -> 6, NTC, num_layers=2, dropout=0.2)'
+    with pytest.raises(MXNetError, match='Invalid recurrent state shape'):
+        layer(x, layer.begin_state(batch_size=3))
+    net = nn.HybridSequential()
+    net.add(rnn.GRU(3))
+    net.initialize()
+    net.hybridize()
+    with pytest.raises(MXNetError, match='cannot be traced'):
+        net(mx.nd.ones((2, 2, 3)))
+    with pytest.raises(MXNetError, match='layout'):
+        rnn.GRU(3, layout='NCT')
+    with pytest.raises(MXNetError, match='Bidirectional cannot be stepped'):
+        rnn.BidirectionalCell(rnn.GRUCell(2), rnn.GRUCell(2))(x[:, 0], [])
