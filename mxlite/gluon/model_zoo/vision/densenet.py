@@ -90,6 +90,7 @@ def _maker(num_layers):
     def make(**kwargs):
         return get_densenet(num_layers, **kwargs)
     make.__name__ = 'densenet%d' % num_layers
+    make.__qualname__ = make.__name__
     make.__doc__ = 'DenseNet-%d.' % num_layers
     return make
 

@@ -133,6 +133,7 @@ def _maker(fn, multiplier, name):
     def make(**kwargs):
         return fn(multiplier, **kwargs)
     make.__name__ = name
+    make.__qualname__ = make.__name__
     make.__doc__ = '%s with width multiplier %s.' % (fn.__doc__.split(' with')[0], multiplier)
     return make
 

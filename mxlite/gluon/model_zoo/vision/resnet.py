@@ -224,6 +224,7 @@ def _maker(version, num_layers):
     def make(**kwargs):
         return get_resnet(version, num_layers, **kwargs)
     make.__name__ = 'resnet%d_v%d' % (num_layers, version)
+    make.__qualname__ = make.__name__
     make.__doc__ = 'ResNet-%d v%d.' % (num_layers, version)
     return make
 

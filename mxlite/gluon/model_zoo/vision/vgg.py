@@ -66,6 +66,7 @@ def _maker(num_layers, bn):
             kwargs['batch_norm'] = True
         return get_vgg(num_layers, **kwargs)
     make.__name__ = 'vgg%d%s' % (num_layers, '_bn' if bn else '')
+    make.__qualname__ = make.__name__
     make.__doc__ = 'VGG-%d%s.' % (num_layers, ' with batch normalisation' if bn else '')
     return make
 
