@@ -1,7 +1,8 @@
 """A small network exported by mxlite and loaded by MXNet 1.9.1 (and the reverse).
 
 ``build(mx)`` makes it with deterministic parameters, identical in both libraries;
-the golden files under tests/data/gluon/export/ were written like this:
+the golden files under tests/data/gluon/export/ were written like this (mxnet_saved*.params:
+the oracle's save_parameters and collect_params().save(strip_prefix=net.prefix) of build(mxnet)):
     mxlite:  net.export('tests/data/gluon/export/mxlite_net')      (build(mxlite))
     oracle:  outputs of SymbolBlock.imports and Module on those files -> oracle_outputs.json,
              and net.export('.../mxnet_net') of build(mxnet) for the reverse direction.
