@@ -31,3 +31,17 @@ def build(mx):
 
 def inputs():
     return np.random.RandomState(5).uniform(-1, 1, (2, 1, 10, 10)).astype(np.float32)
+
+
+if __name__ == '__main__':
+    # writes the mxlite half of the golden: python tests/gluon/export_net.py
+    import os
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, '..', '..'))
+    import mxlite
+    with mxlite.name.NameManager():
+        net = build(mxlite)
+    net.hybridize()
+    net(mxlite.nd.array(inputs()))
+    print(net.export(os.path.join(here, '..', 'data', 'gluon', 'export', 'mxlite_net')))
