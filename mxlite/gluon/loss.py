@@ -147,11 +147,31 @@ class KLDivLoss(Loss):
 
 
 class CTCLoss(Loss):
-    """Connectionist temporal classification loss: not available in mxlite."""
+    """Connectionist temporal classification loss (blank is the last class; labels padded
+    with -1).  ``pred`` is ``layout`` 'NTC' or 'TNC', ``label`` ``label_layout`` 'NT' or 'TN';
+    optional ``pred_lengths`` and ``label_lengths`` (N,)."""
 
     def __init__(self, layout='NTC', label_layout='NT', weight=None, **kwargs):
-        raise MXNetError('gluon.loss.CTCLoss is not supported by mxlite (there is no CTCLoss '
-                         'operator); compute CTC outside mxlite or use another loss')
+        if layout not in ('NTC', 'TNC'):
+            raise MXNetError('Only \'NTC\' and \'TNC\' layouts for pred are supported. Got: %s'
+                             % layout)
+        if label_layout not in ('NT', 'TN'):
+            raise MXNetError('Only \'NT\' and \'TN\' layouts for label are supported. Got: %s'
+                             % label_layout)
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.find('N'), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
+                       sample_weight=None):
+        if self._layout == 'NTC':
+            pred = F.swapaxes(pred, 0, 1)
+        if self._batch_axis == 1:
+            label = F.swapaxes(label, 0, 1)
+        args = [pred, label] + [a for a in (pred_lengths, label_lengths) if a is not None]
+        loss = F.CTCLoss(*args, use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label='last')
+        return _apply_weighting(F, loss, self._weight, sample_weight)
 
 
 class HuberLoss(Loss):

@@ -3,8 +3,8 @@
     python tests/gluon/export_net.py                       # mxlite's export (mxlite_net-*)
     MXNET_MKLDNN_ENABLED=0 /tmp/mxref/bin/python tests/data/make_golden_gluon.py
 
-The case modules in tests/gluon/ (layer_cases, loss_cases, classic_nets, rnn_cases,
-core_cases, export_net) run unchanged under either library; this script runs them with
+The case modules in tests/gluon/ (layer_cases, loss_cases, ctc_cases, classic_nets,
+rnn_cases, core_cases, export_net) run unchanged under either library; this script runs them with
 ``mxnet`` and stores what they return.  rnn.json needs MKLDNN on (MXNet's fused RNN without
 it fails in training mode), so it is made in a child process with MKLDNN enabled.
 """
@@ -84,6 +84,7 @@ def main():
         return
     import classic_nets
     import core_cases
+    import ctc_cases
     import layer_cases
     import loss_cases
     with mx.name.NameManager():
@@ -91,6 +92,7 @@ def main():
     res['dropout']['out'] = None                  # random
     dump('layers.json', res, separators=(',', ':'))
     dump('losses.json', loss_cases.run(mx))
+    dump('ctc.json', ctc_cases.run(mx))
     dump('classic_nets.json', classic_nets.run(mx))
     with mx.name.NameManager():
         dump('core.json', core_cases.run(mx), indent=0)
