@@ -4,7 +4,7 @@
     MXNET_MKLDNN_ENABLED=0 /tmp/mxref/bin/python tests/data/make_golden_gluon.py
 
 The case modules in tests/gluon/ (layer_cases, loss_cases, ctc_cases, classic_nets,
-rnn_cases, core_cases, export_net) run unchanged under either library; this script runs them with
+rnn_cases, rnn_op_cases, core_cases, export_net) run unchanged under either library; this script runs them with
 ``mxnet`` and stores what they return.  rnn.json needs MKLDNN on (MXNet's fused RNN without
 it fails in training mode), so it is made in a child process with MKLDNN enabled.
 """
@@ -79,8 +79,10 @@ def export():
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == 'rnn':
         import rnn_cases
+        import rnn_op_cases
         with mx.name.NameManager():
             dump('rnn.json', rnn_cases.run(mx))
+        dump('rnn_op.json', rnn_op_cases.run(mx))
         return
     import classic_nets
     import core_cases

@@ -11,6 +11,7 @@ from mxlite.base import MXNetError
 from mxlite.gluon import nn, rnn
 
 import rnn_cases
+import rnn_op_cases
 
 GOLDEN = os.path.join(os.path.dirname(__file__), '..', 'data', 'gluon', 'rnn.json')
 
@@ -28,6 +29,28 @@ def test_rnn_cells_and_layers_match_mxnet():
                 np.testing.assert_allclose(np.array(got[key][field], dtype=float),
                                            np.array(value, dtype=float), rtol=1e-4, atol=1e-5,
                                            err_msg='%s %s' % (key, field))
+
+
+def test_fused_rnn_operator_matches_mxnet():
+    ref = json.load(open(os.path.join(os.path.dirname(GOLDEN), 'rnn_op.json')))
+    got = rnn_op_cases.run(mx)
+    assert set(got) == set(ref)
+    for key, r in ref.items():
+        for field in ('out', 'grads'):
+            for a, b in zip(got[key][field], r[field]):
+                np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=key)
+
+
+def test_fused_rnn_operator_shapes_and_errors():
+    data = mx.sym.var('data')
+    out = mx.sym.RNN(data, mx.sym.var('p'), mx.sym.var('h'), mx.sym.var('c'), state_size=4,
+                     num_layers=2, mode='lstm', bidirectional=True, state_outputs=True)
+    args, outs, _ = out.infer_shape(data=(5, 3, 6))
+    assert args[1] == (2 * (16 * 6 + 16 * 4 + 32) + 2 * (16 * 8 + 16 * 4 + 32),)
+    assert outs == [(5, 3, 8), (4, 3, 4), (4, 3, 4)]
+    with pytest.raises(MXNetError, match='not supported'):
+        mx.nd.RNN(mx.nd.ones((2, 1, 1)), mx.nd.ones((12,)), mx.nd.ones((1, 1, 2)), state_size=2,
+                  num_layers=1, mode='gru', projection_size=1)
 
 
 @pytest.mark.parametrize('cls', [rnn.RNNCell, rnn.LSTMCell, rnn.GRUCell])
