@@ -4,8 +4,8 @@
     MXNET_MKLDNN_ENABLED=0 /tmp/mxref/bin/python tests/data/make_golden_gluon.py
 
 The case modules in tests/gluon/ (layer_cases, loss_cases, ctc_cases, classic_nets,
-rnn_cases, rnn_op_cases, core_cases, export_net) run unchanged under either library; this script runs them with
-``mxnet`` and stores what they return.  rnn.json needs MKLDNN on (MXNet's fused RNN without
+rnn_cases, rnn_op_cases, core_cases, export_net, rnn_export_net) run unchanged under either
+library; this script runs them with ``mxnet`` and stores what they return.  rnn.json needs MKLDNN on (MXNet's fused RNN without
 it fails in training mode), so it is made in a child process with MKLDNN enabled.
 """
 import hashlib
@@ -76,6 +76,17 @@ def export():
         json.dump({'symbolblock': a.tolist(), 'module': b.tolist(), 'mxnet_built': c.tolist()}, f)
 
 
+def rnn_export():
+    import rnn_export_net
+    d = os.path.join(OUT, 'export') + os.sep
+    net, x = rnn_export_net.build(mx)
+    net.hybridize()
+    out = net(x).asnumpy()
+    net.export(d + 'mxnet_rnn_net')
+    with open(d + 'mxnet_rnn_net.json', 'w') as f:
+        json.dump({'out': out.tolist()}, f)
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == 'rnn':
         import rnn_cases
@@ -83,6 +94,7 @@ def main():
         with mx.name.NameManager():
             dump('rnn.json', rnn_cases.run(mx))
         dump('rnn_op.json', rnn_op_cases.run(mx))
+        rnn_export()
         return
     import classic_nets
     import core_cases
@@ -107,3 +119,4 @@ def main():
 
 if __name__ == '__main__':
     main()
+

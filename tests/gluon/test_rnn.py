@@ -11,6 +11,7 @@ from mxlite.base import MXNetError
 from mxlite.gluon import nn, rnn
 
 import rnn_cases
+import rnn_export_net
 import rnn_op_cases
 
 GOLDEN = os.path.join(os.path.dirname(__file__), '..', 'data', 'gluon', 'rnn.json')
@@ -100,13 +101,70 @@ def test_layer_training_and_errors():
     assert repr(layer) == 'LSTM(3 -> 6, NTC, num_layers=2, dropout=0.2)'
     with pytest.raises(MXNetError, match='Invalid recurrent state shape'):
         layer(x, layer.begin_state(batch_size=3))
-    net = nn.HybridSequential()
-    net.add(rnn.GRU(3))
-    net.initialize()
-    net.hybridize()
-    with pytest.raises(MXNetError, match='cannot be traced'):
-        net(mx.nd.ones((2, 2, 3)))
     with pytest.raises(MXNetError, match='layout'):
         rnn.GRU(3, layout='NCT')
     with pytest.raises(MXNetError, match='Bidirectional cannot be stepped'):
         rnn.BidirectionalCell(rnn.GRUCell(2), rnn.GRUCell(2))(x[:, 0], [])
+
+
+EXPORT = os.path.join(os.path.dirname(GOLDEN), 'export')
+
+
+def test_rnn_net_hybridizes_and_matches_mxnet():
+    ref = json.load(open(os.path.join(EXPORT, 'mxnet_rnn_net.json')))['out']
+    net, x = rnn_export_net.build(mx)
+    imperative = net(x).asnumpy()
+    net.hybridize()
+    hybrid = net(x).asnumpy()
+    np.testing.assert_allclose(imperative, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(hybrid, ref, rtol=1e-5, atol=1e-6)
+    # training through the hybridized graph: same gradients as imperative
+    grads = []
+    for active in (False, True):
+        net.hybridize(active)
+        with mx.autograd.record():
+            loss = (net(x) ** 2).sum()
+        loss.backward()
+        grads.append([p.grad().asnumpy().copy() for p in net.collect_params().values()])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_rnn_export_is_mxnets_graph_and_loads_both_ways(tmp_path):
+    ref = json.load(open(os.path.join(EXPORT, 'mxnet_rnn_net.json')))['out']
+    net, x = rnn_export_net.build(mx)
+    net.hybridize()
+    net(x)
+    sym_file, params_file = net.export(str(tmp_path / 'rnn'))
+    ours = json.load(open(sym_file))['nodes']
+    theirs = json.load(open(os.path.join(EXPORT, 'mxnet_rnn_net-symbol.json')))['nodes']
+    assert [(n['op'], n['name'], n['inputs']) for n in ours] == \
+        [(n['op'], n['name'], n['inputs']) for n in theirs]
+    for a, b in zip(ours, theirs):
+        if a['op'] in ('RNN', '_rnn_param_concat', 'SwapAxis', 'Embedding', 'FullyConnected'):
+            assert a['attrs'] == b['attrs'], a['name']
+    with open(params_file, 'rb') as f1, \
+            open(os.path.join(EXPORT, 'mxnet_rnn_net-0000.params'), 'rb') as f2:
+        assert f1.read() == f2.read()
+    prefix = os.path.join(EXPORT, 'mxnet_rnn_net')
+    blk = mx.gluon.SymbolBlock.imports(prefix + '-symbol.json', ['data'], prefix + '-0000.params')
+    np.testing.assert_allclose(blk(x).asnumpy(), ref, rtol=1e-5, atol=1e-6)
+
+
+def test_hybridized_before_first_call_with_deferred_rnn_params():
+    """The parent's graph cannot infer the flattened LSTM weights: one imperative pass does."""
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(rnn.LSTM(4, layout='NTC'), nn.Dense(2, flatten=False))
+    net.initialize(mx.init.Xavier())
+    net.hybridize()
+    x = mx.nd.array(np.random.RandomState(3).randn(2, 5, 3))
+    hybrid = net(x).asnumpy()
+    assert net[0].l0_i2h_weight.shape == (16, 3) and hybrid.shape == (2, 5, 2)
+    net.hybridize(False)
+    np.testing.assert_allclose(net(x).asnumpy(), hybrid, rtol=1e-5, atol=1e-6)
+    gru = rnn.GRU(3, num_layers=2)
+    gru.initialize()
+    gru.hybridize()
+    out, states = gru(mx.nd.ones((4, 2, 5)), gru.begin_state(batch_size=2))
+    assert out.shape == (4, 2, 3) and states[0].shape == (2, 2, 3)

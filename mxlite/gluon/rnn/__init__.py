@@ -1,8 +1,8 @@
 """``gluon.rnn``: recurrent cells (RNN/LSTM/GRU and modifiers) and multi-layer RNN/LSTM/GRU.
 
-Cells are HybridBlocks (one time step) and hybridize.  The layers run their
-time loop on NDArrays (imperatively, with autograd); mxlite has no fused RNN
-operator, so a layer cannot be traced into a Symbol.
+Cells are HybridBlocks (one time step).  The layers run MXNet's fused ``RNN``
+operator on one flattened parameter vector, as MXNet does: they hybridize,
+and export the same graph and parameter file as MXNet 1.9.1.
 """
 from .rnn_cell import (RecurrentCell, HybridRecurrentCell, RNNCell, LSTMCell, GRUCell,
                        SequentialRNNCell, HybridSequentialRNNCell, DropoutCell, ModifierCell,

@@ -1,9 +1,7 @@
 """Multi-layer (bidirectional) RNN, LSTM and GRU layers with MXNet's parameters and layouts.
 
-The time loop runs on NDArrays with the same arithmetic as MXNet's fused RNN
-operator (gate order i, f, g, o for LSTM and r, z, n for GRU), so outputs and
-gradients match; mxlite has no fused RNN operator, so these layers cannot be
-traced into a Symbol (inside a hybridized parent they raise a clear error).
+As in MXNet, the parameters are flattened into one vector and run by the
+fused ``RNN`` operator, so the layers hybridize and export the same graph.
 """
 from ...base import MXNetError
 from ...ndarray.ndarray import NDArray
@@ -74,118 +72,78 @@ class _RNNLayer(HybridBlock):
 
     def begin_state(self, batch_size=0, func=None, **kwargs):
         """Initial states (zeros by default), shaped (layers * directions, batch, hidden)."""
-        from ... import ndarray
+        from ... import ndarray, symbol
         func = ndarray.zeros if func is None else func
+        is_sym = getattr(func, '__module__', '').startswith(symbol.__name__)
         states = []
-        for info in self.state_info(batch_size):
+        for i, info in enumerate(self.state_info(batch_size)):
             info = dict(info)
             info.update(kwargs)
+            if is_sym:
+                info['name'] = '%sh0_%d' % (self.prefix, i)
             info.pop('__layout__', None)
             states.append(func(**info))
         return states
 
-    def hybridize(self, active=True, **kwargs):
-        # the time loop always runs on NDArrays (no fused RNN operator to trace into)
-        pass
-
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs):
-        if not isinstance(inputs, NDArray):
-            raise MXNetError('%s cannot be traced into a Symbol by mxlite (there is no fused RNN '
-                             'operator): call it on NDArrays, and do not hybridize a block that '
-                             'contains it' % self.__class__.__name__)
+        from ...symbol.symbol import Symbol
         if sequence_length is not None:
             raise MXNetError('sequence_length is not supported by mxlite')
+        from ... import symbol
         self.skip_states = states is None
         if states is None:
-            batch_size = inputs.shape[self._layout.find('N')]
-            states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
-        if isinstance(states, NDArray):
+            if isinstance(inputs, NDArray):
+                batch_size = inputs.shape[self._layout.find('N')]
+                states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
+            elif isinstance(inputs, Symbol):
+                # batch size 0: the graph's shape inference fills it in
+                states = self.begin_state(0, func=symbol.zeros)
+            else:
+                raise MXNetError('%s expects an NDArray or a Symbol, got %s'
+                                 % (type(self).__name__, type(inputs).__name__))
+        if isinstance(states, (NDArray, Symbol)):
             states = [states]
         return super().__call__(inputs, states)
 
-    def forward(self, inputs, states):
-        from ... import ndarray
-        from ..parameter import DeferredInitializationError
-        ctx = inputs.context
-        with ctx:
-            try:
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            except DeferredInitializationError:
-                self._infer_param_shapes(inputs.shape[2])
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            return self.hybrid_forward(ndarray, inputs, states, **params)
-
-    def _infer_param_shapes(self, input_size):
-        ni = input_size
+    def infer_shape(self, inputs, *args):
+        """Parameter shapes from the input's feature size (no graph needed)."""
+        ni = inputs.shape[2]
         for i in range(self._num_layers):
             for j in ['l', 'r'][:self._dir]:
                 p = getattr(self, '{}{}_i2h_weight'.format(j, i))
                 p.shape = (p.shape[0], ni)
             ni = self._hidden_size * self._dir
-        for p in self._reg_params.values():
-            p._finish_deferred_init()
 
     def hybrid_forward(self, F, inputs, states, **params):
-        batch_size = inputs.shape[self._layout.find('N')]
-        for state, info in zip(states, self.state_info(batch_size)):
-            if state.shape != info['shape']:
-                raise MXNetError('Invalid recurrent state shape. Expecting %s, got %s.'
-                                 % (str(info['shape']), str(state.shape)))
+        from ... import ndarray
+        if F is ndarray:
+            batch_size = inputs.shape[self._layout.find('N')]
+            for state, info in zip(states, self.state_info(batch_size)):
+                if state.shape != info['shape']:
+                    raise MXNetError('Invalid recurrent state shape. Expecting %s, got %s.'
+                                     % (str(info['shape']), str(state.shape)))
         out = self._forward_kernel(F, inputs, states, params)
         return out[0] if self.skip_states else out
-
-    def _step(self, F, x_proj, h, c, w_h2h, b_h2h):
-        """One time step from the input projection ``x_proj``; returns (h, c)."""
-        nh = self._hidden_size
-        h2h = F.FullyConnected(h, w_h2h, b_h2h, num_hidden=self._gates * nh)
-        if self._mode in ('rnn_relu', 'rnn_tanh'):
-            return getattr(F, self._mode[4:])(x_proj + h2h), None
-        if self._mode == 'lstm':
-            g = F.SliceChannel(x_proj + h2h, num_outputs=4)
-            c = F.sigmoid(g[1]) * c + F.sigmoid(g[0]) * F.tanh(g[2])
-            return F.sigmoid(g[3]) * F.tanh(c), c
-        xr, xz, xn = F.SliceChannel(x_proj, num_outputs=3)
-        hr, hz, hn = F.SliceChannel(h2h, num_outputs=3)
-        r = F.sigmoid(xr + hr)
-        z = F.sigmoid(xz + hz)
-        n = F.tanh(xn + r * hn)
-        return (1 - z) * n + z * h, None
 
     def _forward_kernel(self, F, inputs, states, params):
         if self._layout == 'NTC':
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
-        steps = inputs.shape[0]
-        lstm = self._mode == 'lstm'
-        x = inputs
-        new_h, new_c = [], []
-        for layer in range(self._num_layers):
-            outs = []
-            for d in range(self._dir):
-                idx = layer * self._dir + d
-                pre = '%s%d_' % ('lr'[d], layer)
-                h = states[0][idx]
-                c = states[1][idx] if lstm else None
-                proj = F.FullyConnected(x, params[pre + 'i2h_weight'], params[pre + 'i2h_bias'],
-                                        num_hidden=self._gates * self._hidden_size,
-                                        flatten=False)
-                seq = [None] * steps
-                order = range(steps) if d == 0 else range(steps - 1, -1, -1)
-                for t in order:
-                    h, c = self._step(F, proj[t], h, c, params[pre + 'h2h_weight'],
-                                      params[pre + 'h2h_bias'])
-                    seq[t] = h
-                outs.append(F.stack(*seq, axis=0))
-                new_h.append(h)
-                new_c.append(c)
-            x = outs[0] if self._dir == 1 else F.concat(*outs, dim=2)
-            if self._dropout and layer < self._num_layers - 1:
-                x = F.Dropout(x, p=self._dropout)
+        flat = [params['{}{}_{}_{}'.format(d, layer, g, t)].reshape(-1)
+                for t in ['weight', 'bias'] for layer in range(self._num_layers)
+                for d in ['l', 'r'][:self._dir] for g in ['i2h', 'h2h']]
+        flat = F._internal._rnn_param_concat(*flat, dim=0)
+        rnn = F.RNN(inputs, flat, *states, use_sequence_length=False,
+                    state_size=self._hidden_size, projection_size=None,
+                    num_layers=self._num_layers, bidirectional=self._dir == 2, p=self._dropout,
+                    state_outputs=True, mode=self._mode, lstm_state_clip_min=None,
+                    lstm_state_clip_max=None, lstm_state_clip_nan=False)
+        if self._mode == 'lstm':
+            outputs, states = rnn[0], [rnn[1], rnn[2]]
+        else:
+            outputs, states = rnn[0], [rnn[1]]
         if self._layout == 'NTC':
-            x = F.swapaxes(x, dim1=0, dim2=1)
-        out_states = [F.stack(*new_h, axis=0)]
-        if lstm:
-            out_states.append(F.stack(*new_c, axis=0))
-        return x, out_states
+            outputs = F.swapaxes(outputs, dim1=0, dim2=1)
+        return outputs, states
 
 
 class RNN(_RNNLayer):
