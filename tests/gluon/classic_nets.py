@@ -181,7 +181,7 @@ def set_params(net):
 def build(mx, name):
     cls, shape = define(mx)[name]
     net = cls(classes=10)
-    net.initialize()
+    net.initialize(mx.init.Zero())      # every value is set below
     x = mx.nd.array(np.random.RandomState(1).uniform(-1, 1, shape))
     net(x)                              # finishes deferred initialisation
     set_params(net)
