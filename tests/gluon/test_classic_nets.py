@@ -32,6 +32,7 @@ def test_classic_net_hybrid_equals_imperative_and_mxnet(name):
     np.testing.assert_allclose(imperative, np.array(ref['out']), rtol=1e-4, atol=2e-5)
 
 
+@pytest.mark.slow
 def test_resnet50_training_gradients_hybrid_equal_imperative():
     net, x = classic_nets.build(mx, 'resnet50')
     loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
