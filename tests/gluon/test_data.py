@@ -86,6 +86,15 @@ def test_dataloader_workers_keep_order(thread_pool):
         assert got[1][0] == [14.0, 16, 18, 20, 22, 24, 26]
 
 
+def test_dataloader_workers_unpicklable_functions_and_own_random_streams():
+    import random
+    ds = SimpleDataset(list(range(40))).transform(lambda x: (x, random.random()))
+    dl = DataLoader(ds, batch_size=5, num_workers=2, batchify_fn=lambda s: s)
+    draws = [d for batch in dl for d in batch]
+    assert [d[0] for d in draws] == list(range(40))
+    assert len({round(d[1], 12) for d in draws}) == 40     # workers do not repeat each other
+
+
 def _die(x):
     if x == 13:
         os._exit(3)

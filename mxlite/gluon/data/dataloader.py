@@ -35,20 +35,26 @@ def default_batchify_fn(data):
 default_mp_batchify_fn = default_batchify_fn
 
 _worker_dataset = None
+_worker_batchify = None
 
 
-def _worker_initializer(dataset, seed):
-    """Runs once in each worker: keeps the dataset and gives the worker its own random stream."""
-    global _worker_dataset
+def _worker_initializer(dataset, batchify_fn, seed):
+    """Runs once in each (forked) worker: keeps the dataset and batchify function (so
+    neither is pickled) and gives the worker its own random streams (mx.random, numpy and
+    Python's random, which the image transforms use)."""
+    global _worker_dataset, _worker_batchify
+    import random as pyrandom
     from ... import random
     _worker_dataset = dataset
+    _worker_batchify = batchify_fn
     worker_seed = (seed + os.getpid()) % (2 ** 31)
     random.seed(worker_seed)
     np.random.seed(worker_seed)
+    pyrandom.seed(worker_seed)
 
 
-def _worker_fn(samples, batchify_fn):
-    return batchify_fn([_worker_dataset[i] for i in samples])
+def _worker_fn(samples):
+    return _worker_batchify([_worker_dataset[i] for i in samples])
 
 
 def _thread_worker_fn(dataset, samples, batchify_fn):
@@ -101,14 +107,15 @@ class DataLoader:
                 seed = int(random.generator().integers(0, 2 ** 31))
                 self._pool = cf.ProcessPoolExecutor(
                     self._num_workers, mp_context=multiprocessing.get_context('fork'),
-                    initializer=_worker_initializer, initargs=(self._dataset, seed))
+                    initializer=_worker_initializer,
+                    initargs=(self._dataset, self._batchify_fn, seed))
         return self._pool
 
     def _submit(self, batch):
         pool = self._get_pool()
         if self._thread_pool:
             return pool.submit(_thread_worker_fn, self._dataset, batch, self._batchify_fn)
-        return pool.submit(_worker_fn, batch, self._batchify_fn)
+        return pool.submit(_worker_fn, batch)
 
     def __iter__(self):
         if self._num_workers == 0:
