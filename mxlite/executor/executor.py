@@ -233,8 +233,13 @@ class Executor:
             np.copyto(buf, src, casting='unsafe')
         for arr in plan.zero_on_backward:
             arr.fill(0)
+        mon = self._monitor
         for step in plan.backward_steps:
             step.run(is_train)
+            if mon is not None:
+                # MXNet names the gradients a backward node writes <node>_backward_output<i>
+                for i, dest, _ in step.targets:
+                    mon('%s_backward_output%d' % (step.node.name, i), NDArray(dest, self._ctx))
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` on every output (and input, with monitor_all)."""
