@@ -53,7 +53,9 @@ def parse_ints(flag, text):
 
 def check_file(flag, path, what='file'):
     """The path itself, or a one-line error when it is not an existing file."""
-    if not path or not os.path.isfile(path):
+    if not path:
+        fail(flag, 'is required: the %s to read' % what)
+    if not os.path.isfile(path):
         fail(flag, 'no such %s: %r' % (what, path))
     return path
 
