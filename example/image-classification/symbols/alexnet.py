@@ -17,8 +17,8 @@ def get_symbol(num_classes, dtype='float32', **kwargs):
              ('conv3', 384, 3, 1, 1, False, False), ('conv4', 384, 3, 1, 1, False, False),
              ('conv5', 256, 3, 1, 1, False, True))
     for name, filters, k, s, p, lrn, pool in convs:
-        net = mx.sym.Convolution(name=name, data=net, kernel=(k, k), stride=(s, s),
-                                 pad=(p, p), num_filter=filters)
+        extra = dict(([('stride', (s, s))] if s != 1 else []) + ([('pad', (p, p))] if p else []))
+        net = mx.sym.Convolution(name=name, data=net, kernel=(k, k), num_filter=filters, **extra)
         net = mx.sym.Activation(data=net, act_type='relu')
         if lrn:
             net = mx.sym.LRN(data=net, alpha=0.0001, beta=0.75, knorm=2, nsize=5)
