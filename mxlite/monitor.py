@@ -1,33 +1,30 @@
-"""``mx.mon``: statistics of executor outputs, weights and gradients every few batches."""
-import logging
+"""``mx.monitor.Monitor`` (``mx.mon``): statistics of every output during training."""
+import math
 import re
-from math import sqrt
 
-from .ndarray import NDArray
-from . import ndarray
+import numpy as np
+
+from .base import MXNetError
 
 __all__ = ['Monitor']
 
 
-class Monitor:
-    """Collect ``stat_func`` of the tensors whose names match ``pattern`` every ``interval`` batches.
+def _default_stat(x):
+    """norm(x) / sqrt(size), MXNet's default statistic."""
+    from . import ndarray as nd
+    return nd.norm(x) / math.sqrt(max(x.size, 1))
 
-    ``install(exe)`` hooks an executor (``Module.fit(monitor=...)`` does this);
-    ``tic()`` before the forward pass starts a collecting batch, ``toc()``
-    afterwards adds the executor's arguments and auxiliary states and returns
-    ``(step, name, text)`` rows, ``toc_print()`` logs them as MXNet does
-    (``Batch:       1 fc1_output                     0.123``).  The default
-    statistic is ``norm(x) / sqrt(x.size)``.  ``monitor_all`` adds each
-    operator's inputs to its outputs.
+
+class Monitor:
+    """Collects ``stat_func(array)`` for outputs whose names match ``pattern``.
+
+    Install on executors (``Module.install_monitor`` / ``fit(monitor=...)``),
+    then ``tic()`` before a batch and ``toc()``/``toc_print()`` after it;
+    statistics are gathered every ``interval`` batches.
     """
 
     def __init__(self, interval, stat_func=None, pattern='.*', sort=False, monitor_all=False):
-        if stat_func is None:
-            def asum_stat(x):
-                """norm(x) / sqrt(size(x))"""
-                return ndarray.norm(x) / sqrt(x.size)
-            stat_func = asum_stat
-        self.stat_func = stat_func
+        self.stat_func = stat_func if stat_func is not None else _default_stat
         self.interval = interval
         self.activated = False
         self.queue = []
@@ -37,52 +34,51 @@ class Monitor:
         self.sort = sort
         self.monitor_all = monitor_all
 
-        def stat_helper(name, array):
-            """The executor's callback: record the statistic of a matching tensor."""
-            if not self.activated or not self.re_prog.match(name):
-                return
-            self.queue.append((self.step, name, self.stat_func(array)))
-        self.stat_helper = stat_helper
+    def stat_helper(self, name, array):
+        if not self.activated or not self.re_prog.match(name):
+            return
+        self.queue.append((self.step, name, self.stat_func(array)))
 
     def install(self, exe):
-        """Install the callback on executor ``exe`` (several executors may be installed)."""
         exe.set_monitor_callback(self.stat_helper, self.monitor_all)
         self.exes.append(exe)
 
     def tic(self):
-        """Start collecting for this batch if it is one of every ``interval``; call before forward."""
         if self.step % self.interval == 0:
             self.queue = []
             self.activated = True
         self.step += 1
 
     def toc(self):
-        """Stop collecting; the (step, name, statistic text) rows of this batch."""
+        """[(step, name, stat text)] gathered since tic()."""
         if not self.activated:
             return []
         for exe in self.exes:
-            names = exe._symbol.list_arguments() + exe._symbol.list_auxiliary_states()
-            for name, array in zip(names, list(exe.arg_arrays) + list(exe.aux_arrays)):
+            for name, array in zip(exe._arg_names + exe._aux_names,
+                                   list(exe.arg_arrays) + list(exe.aux_arrays)):
                 if self.re_prog.match(name):
                     self.queue.append((self.step, name, self.stat_func(array)))
         self.activated = False
-        if self.sort:
-            self.queue.sort(key=lambda row: row[1])
         res = []
-        for step, name, values in self.queue:
-            if isinstance(values, NDArray):
-                values = [values]
-            text = ''
-            for v in values:
-                if not isinstance(v, NDArray):
-                    raise TypeError('Monitor: stat_func must return NDArrays, got %s'
-                                    % type(v).__name__)
-                text += (str(v.asscalar()) if v.shape == (1,) else str(v.asnumpy())) + '\t'
-            res.append((step, name, text))
+        queue = sorted(self.queue, key=lambda x: x[1]) if self.sort else self.queue
+        for n, k, v_list in queue:
+            if not isinstance(v_list, (list, tuple)):
+                v_list = [v_list]
+            s = ''
+            for v in v_list:
+                if hasattr(v, 'asnumpy'):
+                    arr = v.asnumpy()
+                    s += (str(arr.reshape(-1)[0]) if arr.size == 1 else str(arr)) + '\t'
+                elif isinstance(v, (float, int, np.generic)):
+                    s += str(v) + '\t'
+                else:
+                    raise MXNetError('Monitor: stat_func must return NDArrays or numbers, got %s'
+                                     % type(v).__name__)
+            res.append((n, k, s))
         self.queue = []
         return res
 
     def toc_print(self):
-        """Stop collecting and log the rows."""
-        for step, name, text in self.toc():
-            logging.info('Batch: {:7d} {:30s} {:s}'.format(step, name, text))
+        from .log import get_logger
+        for n, k, v in self.toc():
+            get_logger().info('Batch: {:7d} {:30s} {:s}'.format(n, k, v))

@@ -146,9 +146,12 @@ def load_json(json_str, source='<json string>'):
         if op is None:
             raise MXNetError('%s: operator %r (node %s) is not supported by mxlite'
                              % (source, nd['op'], nd['name']))
-        names = {p.name for p in op.params}
-        params = {k: v for k, v in raw.items() if k in names}
-        user = {k: v for k, v in raw.items() if k not in names}
+        if getattr(op, 'open_params', False):     # Custom: any key is a parameter
+            params = {k: v for k, v in raw.items() if not (k.startswith('__') and k.endswith('__'))}
+        else:
+            names = {p.name for p in op.params}
+            params = {k: v for k, v in raw.items() if k in names}
+        user = {k: v for k, v in raw.items() if k not in params}
         try:
             attrs = op.parse(params)
         except MXNetError as e:
