@@ -131,7 +131,7 @@ def test_gpus_fall_back_to_the_cpu_with_a_warning(caplog):
     (['--kv-store', 'nonsense'], '--kv-store'),
     (['--optimizer', 'nonsense'], '--optimizer'),
     (['--gc-type', '2bit'], '--gc-type'),
-    (['--profile-worker-suffix', 'prof.json'], '--profile-worker-suffix'),
+    (['--profile-server-suffix', 'prof.json'], '--profile-server-suffix'),
     (['--gpus', 'a,b'], '--gpus'),
 ])
 def test_bad_values_end_with_one_line_naming_the_flag(argv, flag, caplog, capsys):
@@ -145,6 +145,16 @@ def test_monitor_top_k_and_loss_metrics(caplog):
     assert 'Batch:       1 fc1_output' in log and 'fc1_backward_output1' in log
     assert 'Train-top_k_accuracy_2=' in log and 'Train-cross-entropy=' in log
     assert 'Train-nll-loss=' in log and 'Validation-top_k_accuracy_2=' in log
+
+
+def test_profile_worker(tmp_path, caplog):
+    import json
+    path = str(tmp_path / 'prof.json')
+    _, log = train(['--profile-worker-suffix', path], caplog)
+    assert 'profile written to' in log
+    with open(path) as f:
+        names = {e['name'] for e in json.load(f)['traceEvents']}
+    assert 'FullyConnected' in names and not mx.profiler.STATE.running
 
 
 def test_test_io_reads_without_training(caplog):

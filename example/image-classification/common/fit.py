@@ -156,11 +156,11 @@ def add_fit_args(parser):
     train.add_argument('--warmup-strategy', type=str, default='linear',
                        help='the ramping-up strategy for large batch sgd')
     train.add_argument('--profile-worker-suffix', type=str, default='',
-                       help='profile workers actions into this file (needs mx.profiler, '
-                            'which mxlite does not have)')
+                       help='profile workers actions into this file (a Chrome trace); with '
+                            'several workers it is named rankN_ followed by this suffix')
     train.add_argument('--profile-server-suffix', type=str, default='',
-                       help='profile server actions into this file (needs mx.profiler, '
-                            'which mxlite does not have)')
+                       help='profile server actions into this file (distributed training '
+                            'only)')
     train.add_argument('--use-imagenet-data-augmentation', type=int, default=0,
                        help='enable data augmentation of ImageNet data, default disabled')
     return train
@@ -280,11 +280,29 @@ def _create_kvstore(args):
             kv.set_gradient_compression({'type': args.gc_type, 'threshold': args.gc_threshold})
         except MXNetError as err:
             fail('--gc-type', err)
-    for flag in ('profile_server_suffix', 'profile_worker_suffix'):
-        if getattr(args, flag, ''):
-            fail('--' + flag.replace('_', '-'), 'profiling needs mx.profiler, which mxlite does '
-                                                'not have')
+    if getattr(args, 'profile_server_suffix', ''):
+        fail('--profile-server-suffix', 'there are no server processes: kvstore %r trains in '
+                                        'this process (profile it with --profile-worker-suffix)'
+             % args.kv_store)
     return kv
+
+
+def _start_profiler(args, kv):
+    """Profile this worker into --profile-worker-suffix (rankN_ prefixed with several workers)."""
+    suffix = getattr(args, 'profile_worker_suffix', '')
+    if not suffix:
+        return None
+    filename = 'rank%d_%s' % (kv.rank, suffix) if kv.num_workers > 1 else suffix
+    mx.profiler.set_config(filename=filename, profile_all=True, profile_process='worker')
+    mx.profiler.set_state(state='run', profile_process='worker')
+    return filename
+
+
+def _stop_profiler(filename):
+    if filename:
+        mx.profiler.set_state(state='stop', profile_process='worker')
+        mx.profiler.dump(profile_process='worker')
+        logging.info('profile written to %s', filename)
 
 
 def fit(args, network, data_loader, **kwargs):
@@ -342,6 +360,7 @@ def fit(args, network, data_loader, **kwargs):
         batch_end_callbacks += cbs if isinstance(cbs, list) else [cbs]
     epoch_end_callbacks = [speed.epoch] + ([checkpoint] if checkpoint else [])
 
+    profile = _start_profiler(args, kv)
     speed.restart()
     model.fit(train,
               begin_epoch=args.load_epoch if args.load_epoch else 0,
@@ -359,4 +378,5 @@ def fit(args, network, data_loader, **kwargs):
               eval_end_callback=speed.restart,
               allow_missing=True,
               monitor=monitor)
+    _stop_profiler(profile)
     return model
