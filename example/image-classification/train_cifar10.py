@@ -16,7 +16,6 @@ logging.basicConfig(level=logging.DEBUG)
 from common import find_mxnet, data, fit  # noqa: E402
 from common.cli import fail, get_symbol, run  # noqa: E402
 from common.util import download_file  # noqa: E402
-import mxlite as mx  # noqa: E402,F401
 
 DATA_DIR = 'data'
 BASE_URL = 'http://data.mxnet.io/data/cifar10/'

@@ -14,8 +14,6 @@ import logging
 logging.basicConfig(level=logging.DEBUG)
 from common import find_mxnet, data, fit  # noqa: E402
 from common.cli import get_symbol, run  # noqa: E402
-from common.util import download_file  # noqa: E402,F401
-import mxlite as mx  # noqa: E402,F401
 
 
 def set_imagenet_aug(aug):

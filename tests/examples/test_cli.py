@@ -1,4 +1,5 @@
-"""Every example script documents its flags with -h; bad values end with one line naming the flag."""
+"""Every example script documents its flags with -h; a bad value ends with one line naming
+the flag."""
 import os
 
 import pytest
@@ -37,7 +38,7 @@ def test_help_documents_the_flags(name):
 
 
 def test_tool_and_gluon_help():
-    for path in (os.path.join(TOOLS, 'digits_to_png.py'),
+    for path in (os.path.join(TOOLS, 'digits_to_folder.py'),
                  os.path.join(GLUON, 'image_classification.py')):
         res = run_script(path, ['-h'])
         assert res.returncode == 0 and '--' in res.stdout, res.stderr
@@ -75,6 +76,6 @@ def test_bad_values_end_with_one_line(name, argv, flag, tmp_path):
 
 
 def test_digits_tool_bad_values(tmp_path):
-    tool = os.path.join(TOOLS, 'digits_to_png.py')
+    tool = os.path.join(TOOLS, 'digits_to_folder.py')
     one_line_error(run_script(tool, [str(tmp_path / 'd'), '--classes', '3,11']), '--classes')
     one_line_error(run_script(tool, [str(tmp_path / 'd'), '--size', '8']), '--size')

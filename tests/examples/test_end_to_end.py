@@ -13,9 +13,10 @@ def ok(res):
 
 
 def make_rec(tmp_path, name, argv):
-    """digits_to_png.py + im2rec.py --list --recursive --train-ratio 0.8 + im2rec.py --resize 28."""
+    """digits_to_folder.py; im2rec.py --list --recursive --train-ratio 0.8; im2rec --resize 28."""
     folder = tmp_path / name
-    ok(run_script(os.path.join(TOOLS, 'digits_to_png.py'), [folder] + argv))
+    ok(run_script(os.path.join(TOOLS, 'digits_to_folder.py'),
+                  [folder, '--no-split'] + argv))
     prefix = str(tmp_path / (name + '_rec'))
     ok(run_script(os.path.join(TOOLS, 'im2rec.py'),
                   ['--list', '--recursive', '--train-ratio', 0.8, prefix, folder]))

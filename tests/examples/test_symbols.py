@@ -1,4 +1,5 @@
-"""symbols/: every network builds MXNet 1.9.1's graph (names, attributes, shapes), tinynet, symbol/ alias."""
+"""symbols/: every network builds MXNet 1.9.1's graph (names, attributes, shapes); tinynet;
+the legacy symbol/ package."""
 import gzip
 import json
 import os

@@ -68,7 +68,8 @@ def test_legacy_script_forms_keep_working(tmp_path):
     set_data_aug_level; here on a .rec of a few digits."""
     from example_env import IMAGE_CLS, TOOLS
     folder = tmp_path / 'imgs'
-    res = run_script(os.path.join(TOOLS, 'digits_to_png.py'), [folder, '--per-class', 6])
+    res = run_script(os.path.join(TOOLS, 'digits_to_folder.py'),
+                     [folder, '--no-split', '--per-class', 6])
     assert res.returncode == 0, res.stderr
     prefix = str(tmp_path / 'few')
     for argv in (['--list', '--recursive', prefix, folder], ['--resize', 28, prefix, folder]):
