@@ -4,7 +4,8 @@ Each image is prepared the way the training scripts fed the network: decoded
 as RGB (grayscale for a 1-channel --image-shape), the shorter edge resized to
 --resize as tools/im2rec.py --resize does (bilinear), centre-cropped to
 --image-shape as ImageRecordIter does, then (pixel - --rgb-mean) / --rgb-std.
-Prints the --top-k classes with their probabilities.
+Prints the --top-k classes with their probabilities (networks without a softmax
+output, such as exported Gluon models, get one).
 
     python predict.py --model-prefix model/five --load-epoch 3 --image-shape 3,28,28 \\
         digits/3/00012.png
@@ -14,6 +15,7 @@ A model from train_mnist.py saw 1x28x28 pixels scaled to [0, 1]:
         --rgb-mean 0,0,0 --rgb-std 255,255,255 digit.png
 """
 import argparse
+import json
 import os
 
 from common import find_mxnet  # noqa: F401
@@ -58,10 +60,20 @@ def read_synset(path):
         return [line.strip() for line in f if line.strip()]
 
 
+def ends_in_softmax(sym):
+    """Whether the network's output is already a probability distribution."""
+    last = json.loads(sym.tojson())['nodes'][-1]
+    return last['op'] in ('SoftmaxOutput', 'softmax', 'SoftmaxActivation')
+
+
 def predict(mod, batch, top_k):
-    """[(probability, class index)] of the top_k classes."""
+    """[(probability, class index)] of the top_k classes (a softmax is applied to networks
+    that output scores, such as exported Gluon models)."""
     mod.forward(mx.io.DataBatch([mx.nd.array(batch)]), is_train=False)
-    prob = mod.get_outputs()[0].asnumpy()[0]
+    out = mod.get_outputs()[0]
+    if not ends_in_softmax(mod.symbol):
+        out = mx.nd.softmax(out)
+    prob = out.asnumpy()[0]
     order = np.argsort(-prob, kind='stable')[:top_k]
     return [(float(prob[i]), int(i)) for i in order]
 
