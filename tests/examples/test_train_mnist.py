@@ -59,7 +59,8 @@ def test_real_mnist_idx_files_are_used(tmp_path, compress):
     log = train_mnist(['--network', 'mlp', '--num-epochs', 1, '--data-dir', data_dir,
                        '--batch-size', 32], tmp_path)
     assert 'MNIST not found' not in log and 'downloaded' not in log
-    assert 'num_examples=None' in log      # then taken from the files: 256 samples, 8 batches
+    # the size of the files' training set, MXNet's MNIST learning-rate step
+    assert 'num_examples=256' in log and "lr_step_epochs='10'" in log
     assert 'Epoch[0] Batch' not in log and 'Epoch[0] Validation-accuracy=' in log
 
 
