@@ -19,7 +19,7 @@ import os
 
 logging.basicConfig(level=logging.DEBUG)
 from common import find_mxnet  # noqa: E402,F401
-from common import data, fit  # noqa: E402
+from common import data, fit, modelzoo  # noqa: E402
 from common.cli import fail, get_symbol, run  # noqa: E402
 import mxlite as mx  # noqa: E402
 import numpy as np  # noqa: E402
@@ -58,16 +58,27 @@ def set_lr_mult(symbol, names, lr_mult):
 
 
 def load_pretrained(args):
-    prefix, epoch = args.pretrained_model, args.load_epoch
-    if not prefix:
+    """(symbol, arg_params, aux_params) of --pretrained-model: a model-zoo name (its files in
+    model/ next to this script, downloaded when missing) or a file prefix with --load-epoch."""
+    if not args.pretrained_model:
         fail('--pretrained-model', 'is required: the prefix of the trained model\'s files')
+    if args.pretrained_model in modelzoo._default_model_info:
+        dst = os.path.join(os.path.dirname(os.path.realpath(__file__)), 'model')
+        try:
+            prefix, epoch = modelzoo.download_model(args.pretrained_model, dst)
+        except Exception as err:  # offline, DNS, HTTP errors
+            fail('--pretrained-model', 'model-zoo files for %s are not in %s and could not be '
+                                       'downloaded (%s)' % (args.pretrained_model, dst,
+                                                            getattr(err, 'reason', err)))
+        args.load_epoch = epoch
+        return mx.model.load_checkpoint(prefix, epoch)
+    prefix, epoch = args.pretrained_model, args.load_epoch
     if epoch is None:
         fail('--load-epoch', 'is required: the epoch of --pretrained-model to start from')
     for path in ('%s-symbol.json' % prefix, '%s-%04d.params' % (prefix, epoch)):
         if not os.path.isfile(path):
             fail('--pretrained-model', 'no file %s (from --pretrained-model %s and --load-epoch '
-                                       '%d; mxlite does not download model-zoo names)'
-                 % (path, prefix, epoch))
+                                       '%d)' % (path, prefix, epoch))
     return mx.model.load_checkpoint(prefix, epoch)
 
 
@@ -79,7 +90,8 @@ def main():
     data.add_data_aug_args(parser)
     parser.add_argument('--pretrained-model', type=str,
                         help='the pre-trained model: the prefix of its -symbol.json and '
-                             '-NNNN.params files (with --load-epoch)')
+                             '-NNNN.params files (with --load-epoch), or a name from '
+                             'common/modelzoo.py such as imagenet1k-resnet-50')
     parser.add_argument('--layer-before-fullc', type=str, default='flatten0',
                         help='the name of the layer before the last fullc layer')
     parser.add_argument('--pretrained-lr-mult', type=float, default=1.0,

@@ -3,9 +3,9 @@
     python score.py --model model/tiny --load-epoch 10 --data-val digits_val.rec \\
         --image-shape 3,28,28
 
---model is the prefix of the model's -symbol.json / -NNNN.params files (a
-name such as imagenet1k-resnet-50 is looked up in model/ next to this script,
-where MXNet's script downloaded its model zoo; mxlite does not download).
+--model is the prefix of the model's -symbol.json / -NNNN.params files, or a
+name from common/modelzoo.py such as imagenet1k-resnet-50 (its files are
+kept in model/ next to this script, downloaded there when missing).
 Use the --rgb-mean/--rgb-std the model was trained with.
 """
 import argparse
@@ -13,20 +13,26 @@ import logging
 import os
 import time
 
-from common import find_mxnet  # noqa: F401
+from common import find_mxnet, modelzoo  # noqa: F401
 from common.cli import check_file, fail, parse_floats, parse_ints, parse_shape, run
 import mxlite as mx
 
 
 def _resolve(model, load_epoch):
-    """(prefix, epoch) of a model given as a file prefix or a model-zoo name in model/."""
-    here = os.path.dirname(os.path.realpath(__file__))
-    for prefix, epoch in ((model, load_epoch), (os.path.join(here, 'model', model), 0)):
-        if os.path.isfile('%s-symbol.json' % prefix) and \
-                os.path.isfile('%s-%04d.params' % (prefix, epoch)):
-            return prefix, epoch
-    fail('--model', 'no model files %s-symbol.json and %s-%04d.params' % (model, model,
-                                                                          load_epoch))
+    """(prefix, epoch) of a model given as a model-zoo name (files in model/ next to this
+    script, downloaded when missing) or a file prefix."""
+    if model in modelzoo._default_model_info:
+        dst = os.path.join(os.path.dirname(os.path.realpath(__file__)), 'model')
+        try:
+            return modelzoo.download_model(model, dst)
+        except Exception as err:  # offline, DNS, HTTP errors
+            fail('--model', 'model-zoo files for %s are not in %s and could not be downloaded '
+                            '(%s)' % (model, dst, getattr(err, 'reason', err)))
+    for path in ('%s-symbol.json' % model, '%s-%04d.params' % (model, load_epoch)):
+        if not os.path.isfile(path):
+            fail('--model', 'no file %s (from --model %s and --load-epoch %d)'
+                 % (path, model, load_epoch))
+    return model, load_epoch
 
 
 def _devices(gpus):
@@ -91,7 +97,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--model', type=str, required=True,
-                        help='the model: prefix of its files, or a model-zoo name in model/')
+                        help='the model: the prefix of its files, or a model-zoo name')
     parser.add_argument('--load-epoch', type=int, default=0,
                         help='the epoch of the .params file (default: 0)')
     parser.add_argument('--gpus', type=str, default='',

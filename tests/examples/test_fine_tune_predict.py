@@ -90,3 +90,12 @@ def test_predict_preprocessing_equals_training_input(tmp_path, shape, resize):
     np.testing.assert_allclose(got, training_input, rtol=0, atol=atol)
     if shape[0] == 1:
         assert np.mean(np.abs(got - training_input) > 1e-4) < 0.5   # (random noise: ~25%)
+
+
+def test_modelzoo_names(tmp_path):
+    from common import modelzoo
+    assert modelzoo.download_model('my-own-model', str(tmp_path)) == (None, 0)
+    for ext in ('-symbol.json', '-0000.params'):       # already there: no network needed
+        (tmp_path / ('imagenet1k-resnet-18' + ext)).write_text('x')
+    assert modelzoo.download_model('imagenet1k-resnet-18', str(tmp_path)) == \
+        (str(tmp_path / 'imagenet1k-resnet-18'), 0)
