@@ -127,7 +127,7 @@ def test_gpus_fall_back_to_the_cpu_with_a_warning(caplog):
 
 
 @pytest.mark.parametrize('argv, flag', [
-    (['--kv-store', 'dist_sync'], '--kv-store'),
+    (['--kv-store', 'dist_nonsense'], '--kv-store'),
     (['--kv-store', 'nonsense'], '--kv-store'),
     (['--optimizer', 'nonsense'], '--optimizer'),
     (['--gc-type', '2bit'], '--gc-type'),

@@ -1,7 +1,9 @@
 """train_mnist.py: the embedded digits when MNIST is absent, real idx files when present, resume."""
 import gzip
+import importlib.util
 import os
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -106,3 +108,18 @@ if __name__ == '__main__':
                      extra_path=[IMAGE_CLS])
     assert res.returncode == 0, res.stderr[-3000:]
     assert 'Epoch[0] Train-accuracy=' in res.stderr and "max_random_h=36" in res.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec('mpi4py') is None, reason='needs the dist extra')
+def test_distributed_training_with_launch(tmp_path):
+    from example_env import TOOLS
+    prefix = str(tmp_path / 'dist' / 'mlp')
+    res = run_script(os.path.join(TOOLS, 'launch.py'), [
+        '-n', 2, sys.executable, script('train_mnist.py'), '--network', 'mlp', '--kv-store',
+        'dist_sync', '--num-epochs', 1, '--download', 0, '--data-dir', tmp_path / 'none',
+        '--model-prefix', prefix], cwd=str(tmp_path))
+    assert res.returncode == 0, (res.stdout + res.stderr)[-3000:]
+    log = res.stdout + res.stderr
+    # each worker reads ceil(1438 / 2 / 64) batches per epoch, as MXNet's fit resizes them
+    assert log.count('Resizing training data to 12 batches per machine') == 2
+    assert 'Epoch[0] Validation-accuracy=' in log and os.path.exists(prefix + '-0001.params')
