@@ -19,6 +19,12 @@ from mxlite.base import MXNetError
 
 from .cli import fail, parse_ints
 
+
+def _log():
+    # mxlite's training logger: the root logger when configured, silent on dist ranks > 0
+    return mx.log.get_logger()
+
+
 INITIALIZERS = ('default', 'xavier', 'msra', 'orthogonal', 'normal', 'uniform', 'one', 'zero')
 
 
@@ -50,7 +56,7 @@ def _get_lr_scheduler(args, kv):
         if begin_epoch >= s:
             lr *= args.lr_factor
     if lr != args.lr:
-        logging.info('Adjust learning rate to %e for epoch %d', lr, begin_epoch)
+        _log().info('Adjust learning rate to %e for epoch %d', lr, begin_epoch)
     steps = [epoch_size * (x - begin_epoch) for x in step_epochs if x - begin_epoch > 0]
     if steps:
         return (lr, mx.lr_scheduler.MultiFactorScheduler(step=steps, factor=args.lr_factor,
@@ -74,7 +80,7 @@ def _load_model(args, rank=0):
             fail('--load-epoch', 'no checkpoint file %s (from --model-prefix %s and '
                                  '--load-epoch %d)' % (path, args.model_prefix, args.load_epoch))
     sym, arg_params, aux_params = mx.model.load_checkpoint(model_prefix, args.load_epoch)
-    logging.info('Loaded model %s_%04d.params', model_prefix, args.load_epoch)
+    _log().info('Loaded model %s_%04d.params', model_prefix, args.load_epoch)
     return (sym, arg_params, aux_params)
 
 
@@ -254,7 +260,7 @@ class EpochSpeed:
     def epoch(self, epoch, *unused):
         elapsed = time.time() - self.tic
         if self.samples and elapsed > 0:
-            logging.info('Epoch[%d] Speed: %.2f samples/sec', epoch, self.samples / elapsed)
+            _log().info('Epoch[%d] Speed: %.2f samples/sec', epoch, self.samples / elapsed)
         self.restart()
 
 
@@ -265,7 +271,7 @@ def _test_io(args, train):
             for j in b.data:
                 j.wait_to_read()
         if (i + 1) % args.disp_batches == 0:
-            logging.info('Batch [%d]\tSpeed: %.2f samples/sec', i,
+            _log().info('Batch [%d]\tSpeed: %.2f samples/sec', i,
                          args.disp_batches * args.batch_size / (time.time() - tic))
             tic = time.time()
 
@@ -302,7 +308,7 @@ def _stop_profiler(filename):
     if filename:
         mx.profiler.set_state(state='stop', profile_process='worker')
         mx.profiler.dump(profile_process='worker')
-        logging.info('profile written to %s', filename)
+        _log().info('profile written to %s', filename)
 
 
 def fit(args, network, data_loader, **kwargs):
@@ -318,7 +324,7 @@ def fit(args, network, data_loader, **kwargs):
     kv = _create_kvstore(args)
     head = '%(asctime)-15s Node[' + str(kv.rank) + '] %(message)s'
     logging.basicConfig(level=logging.DEBUG, format=head)
-    logging.info('start with arguments %s', args)
+    _log().info('start with arguments %s', args)
     if args.optimizer.lower() not in mx.optimizer.Optimizer.opt_registry:
         fail('--optimizer', 'unknown optimizer %r; choose one of %s' % (
             args.optimizer, ', '.join(sorted(mx.optimizer.Optimizer.opt_registry))))
@@ -328,7 +334,7 @@ def fit(args, network, data_loader, **kwargs):
         fail('--num-examples', 'the number of training examples is needed')
     epoch_size = get_epoch_size(args, kv)
     if 'dist' in args.kv_store and 'async' not in args.kv_store:
-        logging.info('Resizing training data to %d batches per machine', epoch_size)
+        _log().info('Resizing training data to %d batches per machine', epoch_size)
         train = mx.io.ResizeIter(train, epoch_size)
     if args.test_io:
         _test_io(args, train)
