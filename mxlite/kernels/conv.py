@@ -233,6 +233,13 @@ def _is_pointwise(geo):
     return kh == 1 and kw == 1 and sh == 1 and sw == 1 and ph == 0 and pw == 0
 
 
+def _flip_ok(geo, groups, P):
+    """Whether conv_backward computes dx as a convolution (stride 1, large images)."""
+    kh, kw, sh, sw, ph, pw, dh, dw = geo
+    return (groups == 1 and sh == 1 and sw == 1 and P >= _KFIRST_MAX_P and not _is_pointwise(geo)
+            and ph <= dh * (kh - 1) and pw <= dw * (kw - 1))
+
+
 def use_direct(x_shape, w_shape, groups):
     """The direct kernel wins for grouped convolutions whose per-group GEMMs
     would be tiny (depthwise-like); otherwise im2col + one GEMM per chunk does
@@ -331,6 +338,15 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         db[...] = acc
     if dx is None and dw_out is None:
         return
+    if dx is not None and _flip_ok(geo, groups, P):
+        # stride 1: the data gradient is a convolution of dy with the flipped,
+        # transposed kernel -- one GEMM and an im2col instead of a GEMM and a col2im
+        wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+        conv_forward(dy3.reshape(dy.shape), wflip, None, dx,
+                     (kh, kw, 1, 1, dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw), 1)
+        dx = None
+        if dw_out is None:
+            return
     dwm = None
     if dw_out is not None:
         dwm = dw_out.reshape(groups, Fg, Kg)
