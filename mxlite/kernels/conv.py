@@ -37,121 +37,118 @@ def _span(off, stride, size, n_out):
     return lo, hi
 
 
+@njit(cache=True, nogil=True)
+def _unfold_plane(xp, r, ky, kx, sh, sw, ph, pw, dh, dw):
+    """r (oh, ow) = the input plane xp (H, W) seen through kernel tap (ky, kx).
+
+    Rows are copied with slice assignments: Numba turns those into tight
+    copies, where per-element computed indices would not vectorise.
+    """
+    H, W = xp.shape
+    oh, ow = r.shape
+    offy = ky * dh - ph
+    ylo, yhi = _span(offy, sh, H, oh)
+    offx = kx * dw - pw
+    lo, hi = _span(offx, sw, W, ow)
+    for oy in range(oh):
+        row = r[oy]
+        if oy < ylo or oy >= yhi or hi <= lo:
+            row[:] = 0
+            continue
+        row[:lo] = 0
+        row[hi:] = 0
+        src = xp[oy * sh + offy]
+        if sw == 1:
+            row[lo:hi] = src[lo + offx:hi + offx]
+        else:
+            for j in range(lo, hi):
+                row[j] = src[j * sw + offx]
+
+
+@njit(cache=True, nogil=True)
+def _fold_plane(r, xp, ky, kx, sh, sw, ph, pw, dh, dw):
+    """xp (H, W) += r (oh, ow) put back through kernel tap (ky, kx)."""
+    H, W = xp.shape
+    oh, ow = r.shape
+    offy = ky * dh - ph
+    ylo, yhi = _span(offy, sh, H, oh)
+    offx = kx * dw - pw
+    lo, hi = _span(offx, sw, W, ow)
+    if hi <= lo:
+        return
+    for oy in range(ylo, yhi):
+        dst = xp[oy * sh + offy]
+        row = r[oy]
+        if sw == 1:
+            dst[lo + offx:hi + offx] += row[lo:hi]
+        else:
+            for j in range(lo, hi):
+                dst[j * sw + offx] += row[j]
+
+
 @njit(cache=True, nogil=True, parallel=True)
-def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """col (B, C*kh*kw, oh*ow); parallel over (image, channel)."""
-    B, C, H, W = x.shape
+def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw):
+    """col (B, C*kh*kw, oh, ow); parallel over (image, channel)."""
+    B, C = x.shape[0], x.shape[1]
     for bc in prange(B * C):
         b = bc // C
         c = bc - b * C
         for ky in range(kh):
-            offy = ky * dh - ph
-            ylo, yhi = _span(offy, sh, H, oh)
             for kx in range(kw):
-                r = col[b, (c * kh + ky) * kw + kx].reshape((oh, ow))
-                offx = kx * dw - pw
-                lo, hi = _span(offx, sw, W, ow)
-                if yhi <= ylo or hi <= lo:
-                    r[:, :] = 0
-                    continue
-                r[:ylo, :] = 0
-                r[yhi:, :] = 0
-                r[ylo:yhi, :lo] = 0
-                r[ylo:yhi, hi:] = 0
-                if sw == 1:
-                    # row by row: plain contiguous copies
-                    for oy in range(ylo, yhi):
-                        iy = oy * sh + offy
-                        r[oy, lo:hi] = x[b, c, iy, lo + offx:hi + offx]
-                else:
-                    r[ylo:yhi, lo:hi] = x[b, c, ylo * sh + offy:(yhi - 1) * sh + offy + 1:sh,
-                                          lo * sw + offx:(hi - 1) * sw + offx + 1:sw]
+                _unfold_plane(x[b, c], col[b, (c * kh + ky) * kw + kx], ky, kx, sh, sw, ph, pw, dh, dw)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """col (C*kh*kw, B, oh*ow); parallel over rows, each one block copy across the batch."""
-    B, C, H, W = x.shape
+def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw):
+    """col (C*kh*kw, B, oh, ow); parallel over rows."""
+    B, C = x.shape[0], x.shape[1]
     for row in prange(C * kh * kw):
         c = row // (kh * kw)
         t = row - c * kh * kw
         ky = t // kw
         kx = t - ky * kw
-        offy = ky * dh - ph
-        ylo, yhi = _span(offy, sh, H, oh)
-        offx = kx * dw - pw
-        lo, hi = _span(offx, sw, W, ow)
-        r = col[row].reshape((B, oh, ow))
-        if yhi <= ylo or hi <= lo:
-            r[:, :, :] = 0
-            continue
-        r[:, :ylo, :] = 0
-        r[:, yhi:, :] = 0
-        r[:, ylo:yhi, :lo] = 0
-        r[:, ylo:yhi, hi:] = 0
-        r[:, ylo:yhi, lo:hi] = x[:, c, ylo * sh + offy:(yhi - 1) * sh + offy + 1:sh,
-                                 lo * sw + offx:(hi - 1) * sw + offx + 1:sw]
+        for b in range(B):
+            _unfold_plane(x[b, c], col[row, b], ky, kx, sh, sw, ph, pw, dh, dw)
 
 
 def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
-    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk).
-
-    Rows are written with slice assignments: Numba turns those into tight
-    copies, where per-element computed indices would not vectorise.
-    """
+    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
+    col4 = col.reshape(col.shape[:2] + (oh, ow))
     kernel = _im2col_kbp if kfirst else _im2col_bkp
-    call(kernel, col.size, x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+    call(kernel, col.size, x, col4, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    B, C, H, W = x.shape
+def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
+    B, C = x.shape[0], x.shape[1]
     for bc in prange(B * C):
         b = bc // C
         c = bc - b * C
         x[b, c] = 0
         for ky in range(kh):
-            offy = ky * dh - ph
-            ylo, yhi = _span(offy, sh, H, oh)
             for kx in range(kw):
-                r = col[b, (c * kh + ky) * kw + kx].reshape((oh, ow))
-                offx = kx * dw - pw
-                lo, hi = _span(offx, sw, W, ow)
-                if yhi <= ylo or hi <= lo:
-                    continue
-                if sw == 1:
-                    for oy in range(ylo, yhi):
-                        iy = oy * sh + offy
-                        x[b, c, iy, lo + offx:hi + offx] += r[oy, lo:hi]
-                else:
-                    x[b, c, ylo * sh + offy:(yhi - 1) * sh + offy + 1:sh,
-                      lo * sw + offx:(hi - 1) * sw + offx + 1:sw] += r[ylo:yhi, lo:hi]
+                _fold_plane(col[b, (c * kh + ky) * kw + kx], x[b, c], ky, kx, sh, sw, ph, pw, dh, dw)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
     """Parallel over channels: the taps of one channel add into its own planes."""
-    B, C, H, W = x.shape
+    B, C = x.shape[0], x.shape[1]
     for c in prange(C):
-        x[:, c] = 0
-        for ky in range(kh):
-            offy = ky * dh - ph
-            ylo, yhi = _span(offy, sh, H, oh)
-            for kx in range(kw):
-                r = col[(c * kh + ky) * kw + kx].reshape((B, oh, ow))
-                offx = kx * dw - pw
-                lo, hi = _span(offx, sw, W, ow)
-                if yhi <= ylo or hi <= lo:
-                    continue
-                x[:, c, ylo * sh + offy:(yhi - 1) * sh + offy + 1:sh,
-                  lo * sw + offx:(hi - 1) * sw + offx + 1:sw] += r[:, ylo:yhi, lo:hi]
+        for b in range(B):
+            x[b, c] = 0
+            for ky in range(kh):
+                for kx in range(kw):
+                    _fold_plane(col[(c * kh + ky) * kw + kx, b], x[b, c], ky, kx, sh, sw, ph, pw,
+                                dh, dw)
 
 
 def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
+    col4 = col.reshape(col.shape[:2] + (oh, ow))
     kernel = _col2im_kbp if kfirst else _col2im_bkp
-    call(kernel, col.size, col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+    call(kernel, col.size, col4, x, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 @njit(cache=True, nogil=True, parallel=True)

@@ -44,42 +44,10 @@ def backward(y, g, dx, scale, log, lens, use_len):
     _threads.call(softmax_backward, y.size, y, g, dx, scale, log, lens, use_len)
 
 
-@njit(cache=True, nogil=True)
-def _row_softmax(x, y, n, inv_t, sign, log, limit):
-    m = -np.inf
-    for k in range(limit):
-        v = sign * x[k] * inv_t
-        if v > m:
-            m = v
-    s = 0.0
-    if log:
-        for k in range(limit):
-            s += math.exp(sign * x[k] * inv_t - m)
-        ls = math.log(s) + m
-        for k in range(limit):
-            y[k] = sign * x[k] * inv_t - ls
-    else:
-        for k in range(limit):
-            e = math.exp(sign * x[k] * inv_t - m)
-            y[k] = e
-            s += e
-        r = 1.0 / s
-        for k in range(limit):
-            y[k] *= r
-    for k in range(limit, n):
-        y[k] = 0
-
-
 @njit(cache=True, nogil=True, parallel=True)
 def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
+    """General case: per (outer, inner) position, over the first lens entries of n."""
     O, N, I = x.shape
-    if I == 1:
-        for o in prange(O):
-            limit = N
-            if use_len:
-                limit = min(max(lens[o, 0], 0), N)
-            _row_softmax(x[o, :, 0], y[o, :, 0], N, inv_t, sign, log, limit)
-        return
     for o in prange(O):
         m = np.full(I, -np.inf)
         s = np.zeros(I)
@@ -98,15 +66,11 @@ def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
                 if k < lim[j]:
                     e = math.exp(sign * x[o, k, j] * inv_t - m[j])
                     s[j] += e
-                    if not log:
-                        y[o, k, j] = e
+                    y[o, k, j] = e
                 else:
                     y[o, k, j] = 0
         for j in range(I):
-            if log:
-                s[j] = math.log(s[j]) + m[j]
-            else:
-                s[j] = 1.0 / s[j]
+            s[j] = math.log(s[j]) + m[j] if log else 1.0 / s[j]
         for k in range(N):
             for j in range(I):
                 if k < lim[j]:
