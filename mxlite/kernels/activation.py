@@ -85,12 +85,12 @@ def _backward_nb(x, y, g, dx, kind, a):
             dx[i] = g[i] * (cdf + v * _INV_SQRT_2PI * math.exp(-0.5 * v * v))
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _prelu_forward_nb(x, gamma, out):
     """x, out (N, C, S); gamma (C,) -- or (1,) broadcast."""
     N, C, S = x.shape
     one = gamma.shape[0] == 1
-    for nc in prange(N * C):
+    for nc in range(N * C):
         b = nc // C
         c = nc - b * C
         s = gamma[0] if one else gamma[c]

@@ -273,11 +273,11 @@ def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad
          not border)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def global_pool_forward(x, out, kind, p):
-    """Pool every (plane) row of x (P, L) down to one value."""
+    """Pool every (plane) row of x (P, L) down to one value (memory bound: serial)."""
     P, L = x.shape
-    for pl in prange(P):
+    for pl in range(P):
         if kind == 0:
             m = x[pl, 0]
             for i in range(1, L):

@@ -10,7 +10,7 @@ parallel.  ``sign`` is -1 for softmin.
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from . import _threads
 
@@ -44,17 +44,20 @@ def backward(y, g, dx, scale, log, lens, use_len):
     _threads.call(softmax_backward, y.size, y, g, dx, scale, log, lens, use_len)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
-    """General case: per (outer, inner) position, over the first lens entries of n."""
+    """General case (an inner axis, or lengths): per (outer, inner) position,
+    over the first lens entries of n.  Serial: the common last-axis case goes
+    through numpy, and this one is rarely large."""
     O, N, I = x.shape
-    for o in prange(O):
-        m = np.full(I, -np.inf)
-        s = np.zeros(I)
-        lim = np.full(I, N)
-        if use_len:
-            for j in range(I):
-                lim[j] = min(max(lens[o, j], 0), N)
+    m = np.empty(I)
+    s = np.empty(I)
+    lim = np.empty(I, dtype=np.int64)
+    for o in range(O):
+        for j in range(I):
+            m[j] = -np.inf
+            s[j] = 0.0
+            lim[j] = min(max(lens[o, j], 0), N) if use_len else N
         for k in range(N):
             for j in range(I):
                 if k < lim[j]:
@@ -80,11 +83,11 @@ def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
                         y[o, k, j] *= s[j]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def softmax_backward(y, g, dx, scale, log, lens, use_len):
-    """dx from the saved output y; ``scale`` = sign / temperature."""
+    """dx from the saved output y; ``scale`` = sign / temperature (memory bound: serial)."""
     O, N, I = y.shape
-    for o in prange(O):
+    for o in range(O):
         for j in range(I):
             limit = N
             if use_len:
@@ -104,7 +107,7 @@ def softmax_backward(y, g, dx, scale, log, lens, use_len):
                 dx[o, k, j] = 0
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def softmax_output_grad(p, label, dx, ignore_label, use_ignore, smooth, scale):
     """SoftmaxOutput's gradient on (O, K, I) probabilities and (O, I) labels.
 
@@ -114,7 +117,7 @@ def softmax_output_grad(p, label, dx, ignore_label, use_ignore, smooth, scale):
     O, K, I = p.shape
     off = smooth / (K - 1) if K > 1 else 0.0
     ig = int(ignore_label)
-    for o in prange(O):
+    for o in range(O):
         for j in range(I):
             t = int(label[o, j])
             if use_ignore and t == ig:
