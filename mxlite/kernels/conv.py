@@ -1,5 +1,9 @@
 """Convolution kernels: im2col/col2im around BLAS GEMMs, and a direct kernel.
 
+The drivers split the batch into one contiguous part per thread
+(``_threads.batch_parallel``); each part runs the serial kernels below and
+single-threaded GEMMs on its own column buffer.
+
 Layouts are NCHW (1-D convolutions arrive as NCHW with H == 1).  ``col``
 buffers are ``(B, C * kh * kw, oh * ow)``: row ``(c * kh + ky) * kw + kx``
 holds input channel ``c`` seen through kernel tap ``(ky, kx)`` at every
@@ -12,9 +16,9 @@ resident) whatever the batch size.  Shapes are checked by the registry
 (``mxlite/ops/nn_conv.py``) before anything here runs.
 """
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from ._threads import call
+from ._threads import batch_parallel
 
 # Keep one chunk's col buffer around this size: big enough for BLAS to
 # stream, small enough to stay in the last-level cache.
@@ -86,11 +90,11 @@ def _fold_plane(r, xp, ky, kx, sh, sw, ph, pw, dh, dw):
                 dst[j * sw + offx] += row[j]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw):
     """col (B, C*kh*kw, oh, ow); parallel over (image, channel)."""
     B, C = x.shape[0], x.shape[1]
-    for bc in prange(B * C):
+    for bc in range(B * C):
         b = bc // C
         c = bc - b * C
         for ky in range(kh):
@@ -98,11 +102,11 @@ def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw):
                 _unfold_plane(x[b, c], col[b, (c * kh + ky) * kw + kx], ky, kx, sh, sw, ph, pw, dh, dw)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw):
     """col (C*kh*kw, B, oh, ow); parallel over rows."""
     B, C = x.shape[0], x.shape[1]
-    for row in prange(C * kh * kw):
+    for row in range(C * kh * kw):
         c = row // (kh * kw)
         t = row - c * kh * kw
         ky = t // kw
@@ -115,14 +119,13 @@ def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
     (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
     col4 = col.reshape(col.shape[:2] + (oh, ow))
-    kernel = _im2col_kbp if kfirst else _im2col_bkp
-    call(kernel, col.size, x, col4, kh, kw, sh, sw, ph, pw, dh, dw)
+    (_im2col_kbp if kfirst else _im2col_bkp)(x, col4, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
     B, C = x.shape[0], x.shape[1]
-    for bc in prange(B * C):
+    for bc in range(B * C):
         b = bc // C
         c = bc - b * C
         x[b, c] = 0
@@ -131,11 +134,11 @@ def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
                 _fold_plane(col[b, (c * kh + ky) * kw + kx], x[b, c], ky, kx, sh, sw, ph, pw, dh, dw)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
     """Parallel over channels: the taps of one channel add into its own planes."""
     B, C = x.shape[0], x.shape[1]
-    for c in prange(C):
+    for c in range(C):
         for b in range(B):
             x[b, c] = 0
             for ky in range(kh):
@@ -147,11 +150,10 @@ def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw):
 def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
     col4 = col.reshape(col.shape[:2] + (oh, ow))
-    kernel = _col2im_kbp if kfirst else _col2im_bkp
-    call(kernel, col.size, col4, x, kh, kw, sh, sw, ph, pw, dh, dw)
+    (_col2im_kbp if kfirst else _col2im_bkp)(col4, x, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def direct_forward(x, w, out, sh, sw, ph, pw, dh, dw, groups):
     """Direct convolution for few taps per output: out (N, F, oh, ow), no GEMM.
 
@@ -162,7 +164,7 @@ def direct_forward(x, w, out, sh, sw, ph, pw, dh, dw, groups):
     F, Cg, kh, kw = w.shape
     oh, ow = out.shape[2], out.shape[3]
     Fg = F // groups
-    for nf in prange(N * F):
+    for nf in range(N * F):
         n = nf // F
         f = nf - n * F
         g = f // Fg
@@ -192,11 +194,11 @@ def direct_forward(x, w, out, sh, sw, ph, pw, dh, dw, groups):
                                 o[i] += wv * srcs[i]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def add_channel_bias(out, bias):
     """out (N, F, P) += bias[f]."""
     N, F, P = out.shape
-    for nf in prange(N * F):
+    for nf in range(N * F):
         n = nf // F
         f = nf - n * F
         b = bias[f]
@@ -294,27 +296,33 @@ def conv_forward(x, w, bias, out, geo, groups):
     Fg, Cg = F // groups, C // groups
     Kg = Cg * kh * kw
     wm = w.reshape(groups, Fg, Kg)
-    if use_direct(x.shape, w.shape, groups):
-        call(direct_forward, out.size * Kg, x, w, out, sh, sw, ph, pw, dh, dw, groups)
-    elif _is_pointwise(geo) and P >= _KFIRST_MAX_P:
-        x3 = x.reshape(N, C, P)
-        for g in range(groups):
-            np.matmul(wm[g], x3[:, g * Cg:(g + 1) * Cg], out=out3[:, g * Fg:(g + 1) * Fg])
-    else:
-        cols = _Cols(N, C * kh * kw, P, x.dtype)
-        for b0 in range(0, N, cols.bs):
-            b1 = min(N, b0 + cols.bs)
-            cb = cols.chunk(b1 - b0)
-            cols.im2col(x[b0:b1], cb, geo, oh, ow)
+    direct = use_direct(x.shape, w.shape, groups)
+    pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+
+    def part(n0, n1):
+        if direct:
+            direct_forward(x[n0:n1], w, out[n0:n1], sh, sw, ph, pw, dh, dw, groups)
+        elif pointwise:
+            x3 = x.reshape(N, C, P)
             for g in range(groups):
-                part = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                if cols.kfirst:
-                    res = np.matmul(wm[g], part).reshape(Fg, b1 - b0, P)
-                    out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
-                else:
-                    np.matmul(wm[g], part, out=out3[b0:b1, g * Fg:(g + 1) * Fg])
-    if bias is not None:
-        call(add_channel_bias, out3.size, out3, bias)
+                np.matmul(wm[g], x3[n0:n1, g * Cg:(g + 1) * Cg], out=out3[n0:n1, g * Fg:(g + 1) * Fg])
+        else:
+            cols = _Cols(n1 - n0, C * kh * kw, P, x.dtype)
+            for b0 in range(n0, n1, cols.bs):
+                b1 = min(n1, b0 + cols.bs)
+                cb = cols.chunk(b1 - b0)
+                cols.im2col(x[b0:b1], cb, geo, oh, ow)
+                for g in range(groups):
+                    rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
+                    if cols.kfirst:
+                        res = np.matmul(wm[g], rows).reshape(Fg, b1 - b0, P)
+                        out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
+                    else:
+                        np.matmul(wm[g], rows, out=out3[b0:b1, g * Fg:(g + 1) * Fg])
+        if bias is not None:
+            add_channel_bias(out3[n0:n1], bias)
+
+    batch_parallel(part, N)
     return out
 
 
@@ -333,8 +341,6 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         acc = np.zeros(F, dtype=np.float64)
         channel_sum(dy3, acc)
         db[...] = acc
-    if dx is None and dw_out is None:
-        return
     if dx is not None and _flip_ok(geo, groups, P):
         # stride 1: the data gradient is a convolution of dy with the flipped,
         # transposed kernel -- one GEMM and an im2col instead of a GEMM and a col2im
@@ -342,45 +348,50 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         conv_forward(dy3.reshape(dy.shape), wflip, None, dx,
                      (kh, kw, 1, 1, dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw), 1)
         dx = None
-        if dw_out is None:
-            return
-    dwm = None
-    if dw_out is not None:
-        dwm = dw_out.reshape(groups, Fg, Kg)
-        dwm[...] = 0
-    if _is_pointwise(geo) and P >= _KFIRST_MAX_P:
-        x3 = x.reshape(N, C, P)
-        for g in range(groups):
-            if dwm is not None:
-                dwm[g] += np.matmul(dy3[:, g * Fg:(g + 1) * Fg],
-                                    x3[:, g * Cg:(g + 1) * Cg].transpose(0, 2, 1)).sum(axis=0)
-            if dx is not None:
-                np.matmul(wm[g].T, dy3[:, g * Fg:(g + 1) * Fg],
-                          out=dx.reshape(N, C, P)[:, g * Cg:(g + 1) * Cg])
+    if dx is None and dw_out is None:
         return
-    cols = _Cols(N, C * kh * kw, P, x.dtype)
-    for b0 in range(0, N, cols.bs):
-        b1 = min(N, b0 + cols.bs)
-        nb = b1 - b0
-        cb = cols.chunk(nb)
-        dyb = dy3[b0:b1]
-        dyf = _to_fbp(dyb) if cols.kfirst else None
-        if dwm is not None:
-            cols.im2col(x[b0:b1], cb, geo, oh, ow)
+    pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+
+    def part(n0, n1):
+        dwp = np.zeros((groups, Fg, Kg), dtype=x.dtype) if dw_out is not None else None
+        if pointwise:
+            x3 = x.reshape(N, C, P)
             for g in range(groups):
-                part = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                if cols.kfirst:
-                    dwm[g] += np.matmul(dyf[g * Fg:(g + 1) * Fg], part.T)
-                else:
-                    dwm[g] += np.matmul(dyb[:, g * Fg:(g + 1) * Fg], part.transpose(0, 2, 1)).sum(axis=0)
-        if dx is not None:
-            for g in range(groups):
-                part = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                if cols.kfirst:
-                    np.matmul(wm[g].T, dyf[g * Fg:(g + 1) * Fg], out=part)
-                else:
-                    np.matmul(wm[g].T, dyb[:, g * Fg:(g + 1) * Fg], out=part)
-            cols.col2im(cb, dx[b0:b1], geo, oh, ow)
+                dyg = dy3[n0:n1, g * Fg:(g + 1) * Fg]
+                if dwp is not None:
+                    dwp[g] = np.matmul(dyg, x3[n0:n1, g * Cg:(g + 1) * Cg].transpose(0, 2, 1)).sum(axis=0)
+                if dx is not None:
+                    np.matmul(wm[g].T, dyg, out=dx.reshape(N, C, P)[n0:n1, g * Cg:(g + 1) * Cg])
+            return dwp
+        cols = _Cols(n1 - n0, C * kh * kw, P, x.dtype)
+        for b0 in range(n0, n1, cols.bs):
+            b1 = min(n1, b0 + cols.bs)
+            cb = cols.chunk(b1 - b0)
+            dyb = dy3[b0:b1]
+            dyf = _to_fbp(dyb) if cols.kfirst else None
+            if dwp is not None:
+                cols.im2col(x[b0:b1], cb, geo, oh, ow)
+                for g in range(groups):
+                    rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
+                    if cols.kfirst:
+                        dwp[g] += np.matmul(dyf[g * Fg:(g + 1) * Fg], rows.T)
+                    else:
+                        dwp[g] += np.matmul(dyb[:, g * Fg:(g + 1) * Fg],
+                                            rows.transpose(0, 2, 1)).sum(axis=0)
+            if dx is not None:
+                for g in range(groups):
+                    rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
+                    src = dyf[g * Fg:(g + 1) * Fg] if cols.kfirst else dyb[:, g * Fg:(g + 1) * Fg]
+                    np.matmul(wm[g].T, src, out=rows)
+                cols.col2im(cb, dx[b0:b1], geo, oh, ow)
+        return dwp
+
+    parts = batch_parallel(part, N)
+    if dw_out is not None:
+        total = parts[0]
+        for p in parts[1:]:
+            total += p
+        dw_out[...] = total.reshape(dw_out.shape)
 
 
 def deconv_forward(x, w, bias, out, geo, groups):
@@ -397,20 +408,22 @@ def deconv_forward(x, w, bias, out, geo, groups):
     Kg = Fg * kh * kw
     x3 = np.ascontiguousarray(x).reshape(N, C, P)
     wm = w.reshape(groups, Cg, Kg)
-    cols = _Cols(N, F * kh * kw, P, x.dtype)
-    for b0 in range(0, N, cols.bs):
-        b1 = min(N, b0 + cols.bs)
-        cb = cols.chunk(b1 - b0)
-        xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
-        for g in range(groups):
-            part = cols.rows(cb, g * Kg, (g + 1) * Kg)
-            if cols.kfirst:
-                np.matmul(wm[g].T, xf[g * Cg:(g + 1) * Cg], out=part)
-            else:
-                np.matmul(wm[g].T, x3[b0:b1, g * Cg:(g + 1) * Cg], out=part)
-        cols.col2im(cb, out[b0:b1], geo, H, W)
-    if bias is not None:
-        call(add_channel_bias, out.size, out.reshape(N, F, -1), bias)
+
+    def part(n0, n1):
+        cols = _Cols(n1 - n0, F * kh * kw, P, x.dtype)
+        for b0 in range(n0, n1, cols.bs):
+            b1 = min(n1, b0 + cols.bs)
+            cb = cols.chunk(b1 - b0)
+            xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
+            for g in range(groups):
+                rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
+                src = xf[g * Cg:(g + 1) * Cg] if cols.kfirst else x3[b0:b1, g * Cg:(g + 1) * Cg]
+                np.matmul(wm[g].T, src, out=rows)
+            cols.col2im(cb, out[b0:b1], geo, H, W)
+        if bias is not None:
+            add_channel_bias(out[n0:n1].reshape(n1 - n0, F, -1), bias)
+
+    batch_parallel(part, N)
     return out
 
 
@@ -432,28 +445,36 @@ def deconv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         return
     x3 = np.ascontiguousarray(x).reshape(N, C, P)
     wm = w.reshape(groups, Cg, Kg)
-    dwm = None
-    if dw_out is not None:
-        dwm = dw_out.reshape(groups, Cg, Kg)
-        dwm[...] = 0
     dx3 = dx.reshape(N, C, P) if dx is not None else None
-    cols = _Cols(N, F * kh * kw, P, x.dtype)
-    for b0 in range(0, N, cols.bs):
-        b1 = min(N, b0 + cols.bs)
-        nb = b1 - b0
-        cb = cols.chunk(nb)
-        cols.im2col(dy[b0:b1], cb, geo, H, W)
-        xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
-        for g in range(groups):
-            part = cols.rows(cb, g * Kg, (g + 1) * Kg)
-            if cols.kfirst:
-                if dx3 is not None:
-                    res = np.matmul(wm[g], part).reshape(Cg, nb, P)
-                    dx3[b0:b1, g * Cg:(g + 1) * Cg] = res.transpose(1, 0, 2)
-                if dwm is not None:
-                    dwm[g] += np.matmul(xf[g * Cg:(g + 1) * Cg], part.T)
-            else:
-                if dx3 is not None:
-                    np.matmul(wm[g], part, out=dx3[b0:b1, g * Cg:(g + 1) * Cg])
-                if dwm is not None:
-                    dwm[g] += np.matmul(x3[b0:b1, g * Cg:(g + 1) * Cg], part.transpose(0, 2, 1)).sum(axis=0)
+
+    def part(n0, n1):
+        dwp = np.zeros((groups, Cg, Kg), dtype=x.dtype) if dw_out is not None else None
+        cols = _Cols(n1 - n0, F * kh * kw, P, x.dtype)
+        for b0 in range(n0, n1, cols.bs):
+            b1 = min(n1, b0 + cols.bs)
+            nb = b1 - b0
+            cb = cols.chunk(nb)
+            cols.im2col(dy[b0:b1], cb, geo, H, W)
+            xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
+            for g in range(groups):
+                rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
+                if cols.kfirst:
+                    if dx3 is not None:
+                        res = np.matmul(wm[g], rows).reshape(Cg, nb, P)
+                        dx3[b0:b1, g * Cg:(g + 1) * Cg] = res.transpose(1, 0, 2)
+                    if dwp is not None:
+                        dwp[g] += np.matmul(xf[g * Cg:(g + 1) * Cg], rows.T)
+                else:
+                    if dx3 is not None:
+                        np.matmul(wm[g], rows, out=dx3[b0:b1, g * Cg:(g + 1) * Cg])
+                    if dwp is not None:
+                        dwp[g] += np.matmul(x3[b0:b1, g * Cg:(g + 1) * Cg],
+                                            rows.transpose(0, 2, 1)).sum(axis=0)
+        return dwp
+
+    parts = batch_parallel(part, N)
+    if dw_out is not None:
+        total = parts[0]
+        for p in parts[1:]:
+            total += p
+        dw_out[...] = total.reshape(dw_out.shape)
