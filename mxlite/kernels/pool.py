@@ -156,68 +156,153 @@ def _interior(n_out, stride, pad, k, n):
 
 
 def _make_fast(kh, kw, sh, sw):
-    """Interior kernels with the window size and stride compiled in (closure constants).
+    """Kernels with the window size and stride compiled in (closure constants).
 
-    Windows wholly inside the input run a fixed-size loop that LLVM unrolls
-    and vectorises across outputs (10x faster than runtime-sized loops).
-    ``x``/``dx`` arrive as views starting at the first interior window, so
-    every index is non-negative by construction (no wraparound checks).
+    Windows wholly inside the input (the box oy0:oy1, ox0:ox1) run a
+    fixed-size loop that LLVM unrolls and vectorises across outputs (10x
+    faster than runtime-sized loops); they index a view starting at the
+    first interior window, so every index is non-negative by construction
+    (no wraparound checks).  Border windows are clipped inline.
     Kinds: max, avg and sum (lp always takes the generic kernels).
     """
     area = kh * kw
 
     @njit(cache=True, nogil=True, parallel=True)
-    def forward(xs, os, kind):
-        P, nyi, nxi = os.shape
+    def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, oy0, oy1, ox0, ox1):
+        P, H, W = x.shape
+        oh, ow = out.shape[1], out.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
         for pl in prange(P):
+            # border windows, clipped
+            for oy in range(oh):
+                hs = oy * sh - ph
+                row_in = oy >= oy0 and oy < oy1
+                for ox in range(ow):
+                    if row_in and ox >= ox0 and ox < ox1:
+                        continue
+                    ws = ox * sw - pw
+                    m = lowest
+                    acc = 0.0
+                    cnt = 0
+                    for r in range(kh):
+                        iy = hs + r
+                        if iy >= 0 and iy < H:
+                            for c in range(kw):
+                                ix = ws + c
+                                if ix >= 0 and ix < W:
+                                    v = x[pl, iy, ix]
+                                    m = max(m, v)
+                                    acc += v
+                                    cnt += 1
+                    if kind == 0:
+                        out[pl, oy, ox] = m
+                    elif kind == 1:
+                        n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                        out[pl, oy, ox] = acc / n if n > 0 else 0.0
+                    else:
+                        out[pl, oy, ox] = acc
+            if oy1 <= oy0 or ox1 <= ox0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            os = out[pl, oy0:oy1, ox0:ox1]
+            nyi, nxi = os.shape
             if kind == 0:
                 for i in range(nyi):
                     for j in range(nxi):
-                        m = xs[pl, i * sh, j * sw]
+                        m = xs[i * sh, j * sw]
                         for r in range(kh):
                             for c in range(kw):
-                                v = xs[pl, i * sh + r, j * sw + c]
-                                if v > m:
-                                    m = v
-                        os[pl, i, j] = m
+                                m = max(m, xs[i * sh + r, j * sw + c])
+                        os[i, j] = m
             else:
                 for i in range(nyi):
                     for j in range(nxi):
                         acc = 0.0
                         for r in range(kh):
                             for c in range(kw):
-                                acc += xs[pl, i * sh + r, j * sw + c]
-                        os[pl, i, j] = acc * scale
+                                acc += xs[i * sh + r, j * sw + c]
+                        os[i, j] = acc * scale
 
     @njit(cache=True, nogil=True, parallel=True)
-    def backward(xs, ys, gs, ds, dx, kind, zero):
-        P, nyi, nxi = gs.shape
+    def backward(x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, oy0, oy1, ox0, ox1):
+        P, H, W = x.shape
+        oh, ow = dy.shape[1], dy.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
         for pl in prange(P):
-            if zero:
-                dx[pl] = 0
+            dx[pl] = 0
+            for oy in range(oh):
+                hs = oy * sh - ph
+                row_in = oy >= oy0 and oy < oy1
+                for ox in range(ow):
+                    if row_in and ox >= ox0 and ox < ox1:
+                        continue
+                    ws = ox * sw - pw
+                    g = dy[pl, oy, ox]
+                    if kind == 0:
+                        # the first maximum (row-major) of the clipped window
+                        by = -1
+                        bx = -1
+                        for r in range(kh):
+                            iy = hs + r
+                            if iy >= 0 and iy < H:
+                                for c in range(kw):
+                                    ix = ws + c
+                                    if ix >= 0 and ix < W:
+                                        if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
+                                            by = iy
+                                            bx = ix
+                        if by >= 0:
+                            dx[pl, by, bx] += g
+                        continue
+                    if kind == 1:
+                        cnt = 0
+                        for r in range(kh):
+                            if hs + r >= 0 and hs + r < H:
+                                for c in range(kw):
+                                    if ws + c >= 0 and ws + c < W:
+                                        cnt += 1
+                        n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                        if n <= 0:
+                            continue
+                        g = g / n
+                    for r in range(kh):
+                        iy = hs + r
+                        if iy >= 0 and iy < H:
+                            for c in range(kw):
+                                ix = ws + c
+                                if ix >= 0 and ix < W:
+                                    dx[pl, iy, ix] += g
+            if oy1 <= oy0 or ox1 <= ox0:
+                continue
+            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            ds = dx[pl, oy0 * sh - ph:, ox0 * sw - pw:]
+            gs = dy[pl, oy0:oy1, ox0:ox1]
+            nyi, nxi = gs.shape
             if kind == 0:
-                # the first maximum in row-major order takes the gradient
+                bk = np.empty(nxi, dtype=np.int64)
                 for i in range(nyi):
+                    # argmax of each window of the row (vectorisable: no stores to ds) ...
                     for j in range(nxi):
-                        best = xs[pl, i * sh, j * sw]
-                        bk = 0
+                        best = xs[i * sh, j * sw]
+                        k = 0
                         for r in range(kh):
                             for c in range(kw):
-                                v = xs[pl, i * sh + r, j * sw + c]
-                                # selects, not branches: the argmax position is random
+                                v = xs[i * sh + r, j * sw + c]
                                 gt = v > best
                                 best = v if gt else best
-                                bk = r * kw + c if gt else bk
-                        ds[pl, i * sh + bk // kw, j * sw + bk % kw] += gs[pl, i, j]
+                                k = r * kw + c if gt else k
+                        bk[j] = k
+                    # ... then the scatter
+                    for j in range(nxi):
+                        k = bk[j]
+                        ds[i * sh + k // kw, j * sw + k % kw] += gs[i, j]
             else:
                 for i in range(nyi):
                     for j in range(nxi):
-                        g = gs[pl, i, j] * scale
+                        g = gs[i, j] * scale
                         for r in range(kh):
                             for c in range(kw):
-                                ds[pl, i * sh + r, j * sw + c] += g
+                                ds[i * sh + r, j * sw + c] += g
 
     return forward, backward
 
@@ -228,49 +313,36 @@ _FAST = {k: _make_fast(*k) for k in ((2, 2, 2, 2), (3, 3, 2, 2), (3, 3, 1, 1))}
 _NO_BOX = (0, 0, 0, 0)
 
 
-def _fast_plan(x, out_shape, kind, kh, kw, sh, sw, ph, pw):
-    """(fast kernels, interior box, x view, output-box slices) or None."""
-    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 and kind != LP else None
-    if fast is None:
+def _fast(x, kind, kh, kw, sh, sw):
+    if x.dtype != np.float32 or kind == LP:
         return None
-    oh, ow = out_shape[1], out_shape[2]
-    oy0, oy1 = _interior(oh, sh, ph, kh, x.shape[1])
-    ox0, ox1 = _interior(ow, sw, pw, kw, x.shape[2])
-    if oy1 <= oy0 or ox1 <= ox0:
-        return None
-    return fast, (oy0, oy1, ox0, ox1)
+    return _FAST.get((kh, kw, sh, sw))
+
+
+def _box(H, W, out_shape, kh, kw, sh, sw, ph, pw):
+    oy0, oy1 = _interior(out_shape[1], sh, ph, kh, H)
+    ox0, ox1 = _interior(out_shape[2], sw, pw, kw, W)
+    return oy0, oy1, ox0, ox1
 
 
 def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
-    plan = _fast_plan(x, out.shape, kind, kh, kw, sh, sw, ph, pw)
-    if plan is None:
+    fast = _fast(x, kind, kh, kw, sh, sw)
+    if fast is None:
         call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p,
              lowest, _NO_BOX)
         return
-    fast, box = plan
-    oy0, oy1, ox0, ox1 = box
-    xs = x[:, oy0 * sh - ph:, ox0 * sw - pw:]
-    call(fast[0], x.size, xs, out[:, oy0:oy1, ox0:ox1], kind)
-    if box != (0, out.shape[1], 0, out.shape[2]):
-        call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad,
-             p, lowest, box)
+    box = _box(x.shape[1], x.shape[2], out.shape, kh, kw, sh, sw, ph, pw)
+    call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, *box)
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
-    plan = _fast_plan(x, dy.shape, kind, kh, kw, sh, sw, ph, pw)
-    if plan is None:
+    fast = _fast(x, kind, kh, kw, sh, sw)
+    if fast is None:
         call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
              include_pad, p, _NO_BOX)
         return
-    fast, box = plan
-    oy0, oy1, ox0, ox1 = box
-    border = box != (0, dy.shape[1], 0, dy.shape[2])
-    if border:     # zeroes dx, then the border windows
-        call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
-             include_pad, p, box)
-    sl = (slice(None), slice(oy0 * sh - ph, None), slice(ox0 * sw - pw, None))
-    call(fast[1], x.size, x[sl], y[:, oy0:oy1, ox0:ox1], dy[:, oy0:oy1, ox0:ox1], dx[sl], dx, kind,
-         not border)
+    box = _box(x.shape[1], x.shape[2], dy.shape, kh, kw, sh, sw, ph, pw)
+    call(fast[1], x.size, x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, *box)
 
 
 @njit(cache=True, nogil=True)
