@@ -167,61 +167,133 @@ def _make_fast(kh, kw, sh, sw):
     """
     area = kh * kw
 
+    @njit(cache=True, nogil=True)
+    def _border_fwd(x, out, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad, lowest):
+        H, W = x.shape[1], x.shape[2]
+        hs = oy * sh - ph
+        for ox in range(ox_from, ox_to):
+            ws = ox * sw - pw
+            m = lowest
+            acc = 0.0
+            cnt = 0
+            for r in range(kh):
+                iy = hs + r
+                if iy >= 0 and iy < H:
+                    for c in range(kw):
+                        ix = ws + c
+                        if ix >= 0 and ix < W:
+                            v = x[pl, iy, ix]
+                            m = max(m, v)
+                            acc += v
+                            cnt += 1
+            if kind == 0:
+                out[pl, oy, ox] = m
+            elif kind == 1:
+                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                out[pl, oy, ox] = acc / n if n > 0 else 0.0
+            else:
+                out[pl, oy, ox] = acc
+
+    @njit(cache=True, nogil=True)
+    def _border_bwd(x, dy, dx, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad):
+        H, W = x.shape[1], x.shape[2]
+        hs = oy * sh - ph
+        for ox in range(ox_from, ox_to):
+            ws = ox * sw - pw
+            g = dy[pl, oy, ox]
+            if kind == 0:
+                # the first maximum (row-major) of the clipped window
+                by = -1
+                bx = -1
+                for r in range(kh):
+                    iy = hs + r
+                    if iy >= 0 and iy < H:
+                        for c in range(kw):
+                            ix = ws + c
+                            if ix >= 0 and ix < W:
+                                if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
+                                    by = iy
+                                    bx = ix
+                if by >= 0:
+                    dx[pl, by, bx] += g
+                continue
+            if kind == 1:
+                cnt = 0
+                for r in range(kh):
+                    if hs + r >= 0 and hs + r < H:
+                        for c in range(kw):
+                            if ws + c >= 0 and ws + c < W:
+                                cnt += 1
+                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                if n <= 0:
+                    continue
+                g = g / n
+            for r in range(kh):
+                iy = hs + r
+                if iy >= 0 and iy < H:
+                    for c in range(kw):
+                        ix = ws + c
+                        if ix >= 0 and ix < W:
+                            dx[pl, iy, ix] += g
+
     @njit(cache=True, nogil=True, parallel=True)
     def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
         oh, ow = out.shape[1], out.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
         for pl in prange(P):
-            # border windows, clipped
+            # border windows, clipped: whole rows outside the box, the ends of rows inside it
+            # (calls only for non-empty ranges: a call costs more than a short row)
             for oy in range(oh):
-                hs = oy * sh - ph
-                row_in = oy >= oy0 and oy < oy1
-                for ox in range(ow):
-                    if row_in and ox >= ox0 and ox < ox1:
-                        continue
-                    ws = ox * sw - pw
-                    m = lowest
-                    acc = 0.0
-                    cnt = 0
-                    for r in range(kh):
-                        iy = hs + r
-                        if iy >= 0 and iy < H:
-                            for c in range(kw):
-                                ix = ws + c
-                                if ix >= 0 and ix < W:
-                                    v = x[pl, iy, ix]
-                                    m = max(m, v)
-                                    acc += v
-                                    cnt += 1
-                    if kind == 0:
-                        out[pl, oy, ox] = m
-                    elif kind == 1:
-                        n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
-                        out[pl, oy, ox] = acc / n if n > 0 else 0.0
-                    else:
-                        out[pl, oy, ox] = acc
+                if oy >= oy0 and oy < oy1:
+                    if ox0 > 0:
+                        _border_fwd(x, out, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad,
+                                    lowest)
+                    if ox1 < ow:
+                        _border_fwd(x, out, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad,
+                                    lowest)
+                else:
+                    _border_fwd(x, out, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad, lowest)
             if oy1 <= oy0 or ox1 <= ox0:
                 continue
-            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            os = out[pl, oy0:oy1, ox0:ox1]
-            nyi, nxi = os.shape
-            if kind == 0:
-                for i in range(nyi):
+            # interior: output row by output row, one input row (a 1-D view starting at
+            # the first interior window) at a time
+            y0 = oy0 * sh - ph
+            x0 = ox0 * sw - pw
+            nxi = ox1 - ox0
+            orow = np.empty(nxi, dtype=out.dtype)     # contiguous: vectorised stores
+            for i in range(oy1 - oy0):
+                row = x[pl, y0 + i * sh, x0:]
+                if kind == 0:
                     for j in range(nxi):
-                        m = xs[i * sh, j * sw]
-                        for r in range(kh):
+                        m = row[j * sw]
+                        for c in range(kw):
+                            m = max(m, row[j * sw + c])
+                        orow[j] = m
+                    for r in range(1, kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            m = orow[j]
                             for c in range(kw):
-                                m = max(m, xs[i * sh + r, j * sw + c])
-                        os[i, j] = m
-            else:
-                for i in range(nyi):
+                                m = max(m, row[j * sw + c])
+                            orow[j] = m
+                else:
                     for j in range(nxi):
-                        acc = 0.0
-                        for r in range(kh):
+                        acc = row[j * sw]
+                        for c in range(1, kw):
+                            acc += row[j * sw + c]
+                        orow[j] = acc
+                    for r in range(1, kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            acc = orow[j]
                             for c in range(kw):
-                                acc += xs[i * sh + r, j * sw + c]
-                        os[i, j] = acc * scale
+                                acc += row[j * sw + c]
+                            orow[j] = acc
+                    if kind == 1:
+                        for j in range(nxi):
+                            orow[j] *= scale
+                out[pl, oy0 + i, ox0:ox1] = orow
 
     @njit(cache=True, nogil=True, parallel=True)
     def backward(x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, oy0, oy1, ox0, ox1):
@@ -231,78 +303,50 @@ def _make_fast(kh, kw, sh, sw):
         for pl in prange(P):
             dx[pl] = 0
             for oy in range(oh):
-                hs = oy * sh - ph
-                row_in = oy >= oy0 and oy < oy1
-                for ox in range(ow):
-                    if row_in and ox >= ox0 and ox < ox1:
-                        continue
-                    ws = ox * sw - pw
-                    g = dy[pl, oy, ox]
-                    if kind == 0:
-                        # the first maximum (row-major) of the clipped window
-                        by = -1
-                        bx = -1
-                        for r in range(kh):
-                            iy = hs + r
-                            if iy >= 0 and iy < H:
-                                for c in range(kw):
-                                    ix = ws + c
-                                    if ix >= 0 and ix < W:
-                                        if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
-                                            by = iy
-                                            bx = ix
-                        if by >= 0:
-                            dx[pl, by, bx] += g
-                        continue
-                    if kind == 1:
-                        cnt = 0
-                        for r in range(kh):
-                            if hs + r >= 0 and hs + r < H:
-                                for c in range(kw):
-                                    if ws + c >= 0 and ws + c < W:
-                                        cnt += 1
-                        n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
-                        if n <= 0:
-                            continue
-                        g = g / n
-                    for r in range(kh):
-                        iy = hs + r
-                        if iy >= 0 and iy < H:
-                            for c in range(kw):
-                                ix = ws + c
-                                if ix >= 0 and ix < W:
-                                    dx[pl, iy, ix] += g
+                if oy >= oy0 and oy < oy1:
+                    if ox0 > 0:
+                        _border_bwd(x, dy, dx, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad)
+                    if ox1 < ow:
+                        _border_bwd(x, dy, dx, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad)
+                else:
+                    _border_bwd(x, dy, dx, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad)
             if oy1 <= oy0 or ox1 <= ox0:
                 continue
-            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            ds = dx[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            gs = dy[pl, oy0:oy1, ox0:ox1]
-            nyi, nxi = gs.shape
+            y0 = oy0 * sh - ph
+            x0 = ox0 * sw - pw
+            nxi = ox1 - ox0
             if kind == 0:
+                best = np.empty(nxi, dtype=x.dtype)
                 bk = np.empty(nxi, dtype=np.int64)
-                for i in range(nyi):
-                    # argmax of each window of the row (vectorisable: no stores to ds) ...
-                    for j in range(nxi):
-                        best = xs[i * sh, j * sw]
-                        k = 0
-                        for r in range(kh):
+                for i in range(oy1 - oy0):
+                    # argmax of every window of the output row, input row by input row
+                    # (selects, not branches: the argmax position is random) ...
+                    for r in range(kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            b = row[j * sw] if r == 0 else best[j]
+                            k = 0 if r == 0 else bk[j]
                             for c in range(kw):
-                                v = xs[i * sh + r, j * sw + c]
-                                gt = v > best
-                                best = v if gt else best
+                                v = row[j * sw + c]
+                                gt = v > b
+                                b = v if gt else b
                                 k = r * kw + c if gt else k
-                        bk[j] = k
+                            best[j] = b
+                            bk[j] = k
                     # ... then the scatter
+                    grow = dy[pl, oy0 + i, ox0:ox1]
                     for j in range(nxi):
                         k = bk[j]
-                        ds[i * sh + k // kw, j * sw + k % kw] += gs[i, j]
+                        dx[pl, y0 + i * sh + k // kw, x0 + j * sw + k % kw] += grow[j]
             else:
-                for i in range(nyi):
-                    for j in range(nxi):
-                        g = gs[i, j] * scale
-                        for r in range(kh):
+                for i in range(oy1 - oy0):
+                    grow = dy[pl, oy0 + i, ox0:ox1]
+                    for r in range(kh):
+                        drow = dx[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            g = grow[j] * scale
                             for c in range(kw):
-                                ds[i * sh + r, j * sw + c] += g
+                                drow[j * sw + c] += g
 
     return forward, backward
 
