@@ -20,6 +20,7 @@ from numba import njit
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._threads import batch_parallel
+from . import winograd
 
 # Keep one chunk's col buffer around this size: big enough for BLAS to
 # stream, small enough to stay in the last-level cache.
@@ -224,8 +225,14 @@ def conv_forward(x, w, bias, out, geo, groups):
     wm = w.reshape(groups, Fg, Kg)
     direct = use_direct(x.shape, w.shape, groups)
     pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+    wino = winograd.applicable(x.shape, w.shape, geo, groups, x.dtype)
+    u = winograd.transform_weight(w) if wino else None
 
     def part(n0, n1):
+        if wino:
+            winograd.conv_part(x[n0:n1], u, bias, out[n0:n1], ph, pw,
+                               max(1, _COL_BYTES // (16 * C * x.itemsize)))
+            return
         if direct:
             direct_forward(x[n0:n1], w, out[n0:n1], sh, sw, ph, pw, dh, dw, groups)
         elif pointwise:
@@ -274,6 +281,15 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         conv_forward(dy3.reshape(dy.shape), wflip, None, dx,
                      (kh, kw, 1, 1, dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw), 1)
         dx = None
+    if dw_out is not None and winograd.applicable(x.shape, w.shape, geo, groups, x.dtype):
+        chunk = max(1, _COL_BYTES // (16 * max(C, F) * x.itemsize))
+        parts = batch_parallel(lambda n0, n1: winograd.weight_grad_part(
+            x[n0:n1], dy3.reshape(dy.shape)[n0:n1], ph, pw, chunk), N)
+        du = parts[0]
+        for p in parts[1:]:
+            du += p
+        dw_out[...] = winograd.weight_grad_from(du)
+        dw_out = None
     if dx is None and dw_out is None:
         return
     pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
