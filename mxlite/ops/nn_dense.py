@@ -64,10 +64,6 @@ class FullyConnected(Operator):
             out = tuple(data[:-1]) + (H,)
         return shapes, [out]
 
-    @staticmethod
-    def _flat(attrs, x, K):
-        return x.reshape(-1, K)
-
     def forward(self, ctx, attrs, inputs, aux):
         x, w = inputs[0], inputs[1]
         dt = compute_dtype(x)
