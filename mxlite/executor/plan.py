@@ -85,30 +85,43 @@ def _nbytes(shape, dtype):
     return n * np.dtype(dtype).itemsize
 
 
-class _Allocator:
-    """Best-fit reuse of byte blocks by values with disjoint lifetimes."""
+_ALIGN = 64
 
-    def __init__(self):
-        self.sizes = []
-        self.free = []       # block ids
 
-    def take(self, nbytes):
-        best = None
-        for b in self.free:
-            if self.sizes[b] >= nbytes and (best is None or self.sizes[b] < self.sizes[best]):
-                best = b
-        if best is None and self.free:
-            # grow the largest free block rather than open a new one
-            best = max(self.free, key=lambda b: self.sizes[b])
-            self.sizes[best] = nbytes
-        if best is None:
-            self.sizes.append(nbytes)
-            return len(self.sizes) - 1
-        self.free.remove(best)
-        return best
+def _assign_offsets(values, group):
+    """Byte offsets in one arena for each storage group; returns (offsets, arena size).
 
-    def give_back(self, block):
-        self.free.append(block)
+    A group (an in-place chain, or a single value) lives from its first value's
+    definition to its last value's last use, and needs its largest value's
+    bytes.  Groups are placed largest first at the lowest offset that does not
+    overlap any placed group whose lifetime overlaps (greedy by size).
+    """
+    spans = {}
+    for v, (shape, dtype, first, last) in values.items():
+        g = group[v]
+        size = _nbytes(shape, dtype)
+        size = (size + _ALIGN - 1) // _ALIGN * _ALIGN
+        if g in spans:
+            s0, f0, l0 = spans[g]
+            spans[g] = (max(s0, size), min(f0, first), max(l0, last))
+        else:
+            spans[g] = (size, first, last)
+    order = sorted(spans, key=lambda g: (-spans[g][0], spans[g][1]))
+    placed = []          # (offset, size, first, last)
+    offsets = {}
+    total = 0
+    for g in order:
+        size, first, last = spans[g]
+        busy = sorted((o, o + sz) for o, sz, f, l in placed if f <= last and first <= l)
+        off = 0
+        for lo, hi in busy:
+            if off + size <= lo:
+                break
+            off = max(off, hi)
+        offsets[g] = off
+        placed.append((off, size, first, last))
+        total = max(total, off + size)
+    return offsets, total
 
 
 def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
@@ -173,15 +186,14 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
             if k in last_use:
                 last_use[k] = max(last_use[k], fstep[id(n)])
         if id(n) in bstep:
-            needs = n.op.grad_needs
-            if 'inputs' in needs:
-                for s, i in n.inputs:
-                    k = (id(s), i)
-                    if k in last_use:
-                        last_use[k] = max(last_use[k], bstep[id(n)])
-            if 'outputs' in needs or n.op.is_loss(n.attrs):
-                for i in range(n.num_outputs()):
-                    last_use[(id(n), i)] = max(last_use[(id(n), i)], bstep[id(n)])
+            in_reads, out_reads = n.op.backward_reads(n.attrs)
+            for j in (range(len(n.inputs)) if in_reads is None else in_reads):
+                s, i = n.inputs[j]
+                k = (id(s), i)
+                if k in last_use:
+                    last_use[k] = max(last_use[k], bstep[id(n)])
+            for i in (range(n.num_outputs()) if out_reads is None else out_reads):
+                last_use[(id(n), i)] = max(last_use[(id(n), i)], bstep[id(n)])
 
     # gradient contributions, in backward order
     contrib = {}     # entry key -> [step]
@@ -205,10 +217,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
                 grad_last[k] = max(grad_last[k], bstep[id(n)])
 
     # -- storage planning --------------------------------------------------
-    alloc = _Allocator()
-    storage = {}          # value key -> (block, shape, dtype) ; value keys: ('f', k) / ('g', k)
     external = {}         # value key -> numpy array (heads, head grads)
-    naive = 0
     for n, i in heads:
         k = (id(n), i)
         if n.is_variable:
@@ -217,21 +226,19 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
             external[('f', k)] = np.zeros(shapes[k], dtype=types[k])
     for k in head_grad_keys:
         external[('g', k)] = np.zeros(shapes[k], dtype=types[k])
-    frees = {}            # step -> [value key]
-
-    def schedule_free(vkey, step):
-        frees.setdefault(step, []).append(vkey)
-
+    values = {}           # value key -> (shape, dtype, first step, last step)
+    group = {}            # value key -> storage group (in-place chains share one)
+    naive = 0
     for n in op_nodes:
         t = fstep[id(n)]
-        donors = {}                       # output index -> input value whose block it takes
+        donors = {}                       # output index -> input value whose memory it takes
         for ii, oi in n.op.inplace:
             if oi in donors or ii >= len(n.inputs):
                 continue
             s, si = n.inputs[ii]
             sk = (id(s), si)
             ok = (id(n), oi)
-            if (('f', sk) not in storage or ('f', sk) in donors.values() or last_use[sk] != t or
+            if (('f', sk) not in values or ('f', sk) in donors.values() or last_use[sk] != t or
                     ok in head_keys or sum(1 for e in n.inputs if (id(e[0]), e[1]) == sk) != 1 or
                     _nbytes(shapes[sk], types[sk]) != _nbytes(shapes[ok], types[ok])):
                 continue
@@ -241,35 +248,25 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
             naive += _nbytes(shapes[k], types[k])
             if ('f', k) in external:
                 continue
-            if i in donors:
-                donor = donors[i]
-                storage[('f', k)] = (storage[donor][0], shapes[k], types[k])
-                frees[t].remove(donor)     # the block lives on as this output
-            else:
-                storage[('f', k)] = (alloc.take(_nbytes(shapes[k], types[k])), shapes[k], types[k])
-            schedule_free(('f', k), last_use[k])
-        for v in frees.pop(t, []):
-            alloc.give_back(storage[v][0])
+            values[('f', k)] = (shapes[k], types[k], t, last_use[k])
+            group[('f', k)] = group[donors[i]] if i in donors else ('f', k)
     for n in bw_nodes:
         t = bstep[id(n)]
         for s, i in n.inputs[:n.n_args()]:
             k = (id(s), i)
-            if k not in contrib or s.is_variable or ('g', k) in storage or ('g', k) in external:
+            if k not in contrib or s.is_variable or ('g', k) in values or ('g', k) in external:
                 continue
-            nb = _nbytes(shapes[k], types[k])
-            naive += nb
-            storage[('g', k)] = (alloc.take(nb), shapes[k], types[k])
-            schedule_free(('g', k), grad_last[k])
-        for v in frees.pop(t, []):
-            alloc.give_back(storage[v][0])
-    # materialise blocks and views
-    blocks = [np.empty(max(sz, 1), dtype=np.uint8) for sz in alloc.sizes]
+            naive += _nbytes(shapes[k], types[k])
+            values[('g', k)] = (shapes[k], types[k], t, grad_last[k])
+            group[('g', k)] = ('g', k)
+    offsets, arena_bytes = _assign_offsets(values, group)
+    arena = np.empty(max(arena_bytes, 1), dtype=np.uint8)
     arrays = dict(external)
-    for v, (block, shape, dtype) in storage.items():
-        nb = _nbytes(shape, dtype)
-        arrays[v] = blocks[block][:nb].view(dtype).reshape(shape)
-    plan.blocks = list(alloc.sizes)
-    plan.planned_bytes = sum(alloc.sizes) + sum(a.nbytes for a in external.values())
+    for v, (shape, dtype, _, _) in values.items():
+        off = offsets[group[v]]
+        arrays[v] = arena[off:off + _nbytes(shape, dtype)].view(dtype).reshape(shape)
+    plan.blocks = [arena_bytes]
+    plan.planned_bytes = arena_bytes + sum(a.nbytes for a in external.values())
     plan.naive_bytes = naive + sum(a.nbytes for v, a in external.items() if v[0] == 'g')
 
     def fwd_array(s, i):

@@ -85,6 +85,8 @@ class Collective:
     def abort(self, message, code=1):
         """Print ``message`` and stop the whole MPI job (the launcher stops the other workers)."""
         self._write(message.rstrip('\n') + '\n')
+        # give mpiexec a moment to forward what this worker printed before it is killed
+        time.sleep(0.5)
         if self.thread_multiple or threading.current_thread() is threading.main_thread():
             self.MPI.COMM_WORLD.Abort(code)
         os._exit(code)

@@ -34,7 +34,12 @@ class Activation(Operator):
     name = 'Activation'
     params = (Param('act_type', 'enum', choices=tuple(sorted(_ACT))),)
     grad_needs = ('inputs', 'outputs')
+    inplace = ((0, 0),)
     doc = 'Elementwise relu, sigmoid, tanh, softrelu (log(1 + exp(x))) or softsign (x / (1 + |x|)).'
+
+    def backward_reads(self, attrs):
+        # the kernels differentiate from the output, except softsign (from the input)
+        return ((0,), ()) if attrs.act_type == 'softsign' else ((), (0,))
 
     def infer_type(self, attrs, in_types):
         float_type(self.name, 'data', in_types[0])
@@ -65,6 +70,13 @@ class LeakyReLU(Operator):
 
     def list_arguments(self, attrs):
         return ['data', 'gamma'] if attrs.act_type == 'prelu' else ['data']
+
+    @staticmethod
+    def var_attrs(attrs):
+        # an implicit prelu slope starts at 0.25, as MXNet's symbol says
+        if attrs.act_type == 'prelu':
+            return {'gamma': {'__init__': '["Constant", {"value": 0.25}]'}}
+        return {}
 
     def list_outputs(self, attrs):
         return ['output', 'mask'] if attrs.act_type == 'rrelu' else ['output']

@@ -84,6 +84,10 @@ class SoftmaxOutput(Operator):
                                 np.zeros((1, 1), np.int64), False)
         return [finish(ctx, 0, y, ctx.dtypes[0])]
 
+    def backward_reads(self, attrs):
+        # softmax(x) - onehot(label): the label and the output, never x's values
+        return (1,), (0,)
+
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import softmax
         from ..kernels._threads import call

@@ -60,6 +60,9 @@ class Dropout(Operator):
         np.multiply(x, mask, out=out)
         return [out, mask]
 
+    def backward_reads(self, attrs):
+        return (), (1,)        # the mask
+
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         return [out_grads[0] * outputs[1]]
 

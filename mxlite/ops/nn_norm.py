@@ -17,6 +17,7 @@ from ..base import MXNetError
 from .registry import Operator, register, Param
 from .infer import fmt, norm_axis, shape_size
 from .nn_common import (FLOAT_TYPES, float_type, uniform_float_type, as_compute, finish, grad_buffer,
+                        out_buffer,
                         NO_EFFECT_DOC)
 
 
@@ -54,6 +55,12 @@ class BatchNorm(Operator):
 
     def num_visible_outputs(self, attrs):
         return 3 if attrs.output_mean_var else 1
+
+    inplace = ((0, 0),)        # elementwise once the statistics are known
+
+    def backward_reads(self, attrs):
+        # data, gamma, beta (for its dtype) and the saved batch mean / inverse std
+        return (0, 1, 2), (1, 2)
 
     @staticmethod
     def var_attrs(attrs):
@@ -107,9 +114,11 @@ class BatchNorm(Operator):
             mean[...] = moving_mean
             invstd[...] = 1.0 / np.sqrt(moving_var.astype(pdt) + pdt.type(attrs.eps))
         g = np.ones(C, pdt) if attrs.fix_gamma else np.ascontiguousarray(gamma, pdt)
-        y = np.empty(s3, pdt)
-        call(norm.channel_affine, xc.size, xc, mean, invstd, g, np.ascontiguousarray(beta, pdt), y)
-        return [finish(ctx, 0, y.reshape(x.shape), ctx.dtypes[0]),
+        # written straight into the caller's buffer (which may be x's own memory: in-place)
+        y = out_buffer(ctx, 0, x.shape, pdt)
+        call(norm.channel_affine, xc.size, xc, mean, invstd, g, np.ascontiguousarray(beta, pdt),
+             y.reshape(s3))
+        return [finish(ctx, 0, y, ctx.dtypes[0]),
                 finish(ctx, 1, mean, ctx.dtypes[1]), finish(ctx, 2, invstd, ctx.dtypes[2])]
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):

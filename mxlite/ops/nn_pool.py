@@ -119,16 +119,35 @@ class Pooling(Operator):
                     doc='only NCW/NCHW are supported'))
     doc = 'Max, average, sum or Lp pooling over windows of NCW/NCHW data.'
 
+    def list_outputs(self, attrs):
+        # MXNet's pip build (MKLDNN) gives max pooling a hidden workspace output; keeping the
+        # same outputs keeps symbol JSON (node_row_ptr) identical.  Nothing reads it.
+        return ['output', 'workspace'] if attrs.pool_type == 'max' else ['output']
+
+    def num_visible_outputs(self, attrs):
+        return 1
+
+    def backward_reads(self, attrs):
+        return (0,), (0,)      # never the workspace
+
     def infer_type(self, attrs, in_types):
         float_type(self.name, 'data', in_types[0])
-        return list(in_types), [in_types[0]]
+        return list(in_types), [in_types[0]] * self.num_outputs(attrs)
 
     def infer_shape(self, attrs, in_shapes):
         data = in_shapes[0]
         g = pool_geometry(attrs, data)
         if data is None:
-            return in_shapes, [None]
-        return in_shapes, [tuple(data[:2]) + g.out]
+            return in_shapes, [None] * self.num_outputs(attrs)
+        return in_shapes, [tuple(data[:2]) + g.out] * self.num_outputs(attrs)
+
+    @staticmethod
+    def _with_workspace(ctx, attrs, outs):
+        if attrs.pool_type == 'max':
+            # a buffer the caller planned (or a 0-cost view when there is none)
+            ws = ctx.buffers[1] if ctx.has_buffer(1) else np.broadcast_to(outs[0], outs[0].shape)
+            return outs + [ws]
+        return outs
 
     @staticmethod
     def _planes(a, n_sp):
@@ -157,7 +176,7 @@ class Pooling(Operator):
         if attrs.global_pool:
             n = x.shape[0] * x.shape[1]
             call(pool.global_pool_forward, x.size, xc.reshape(n, -1), out.reshape(n), kind, p)
-            return [finish(ctx, 0, out, ctx.dtypes[0])]
+            return self._with_workspace(ctx, attrs, [finish(ctx, 0, out, ctx.dtypes[0])])
         (kh, kw), (sh, sw), (ph, pw), (qh, qw) = self._args(attrs, g)
         n_sp = x.ndim - 2
         xp = self._planes(xc, n_sp)
@@ -165,7 +184,7 @@ class Pooling(Operator):
         include_pad = attrs.count_include_pad is None or attrs.count_include_pad
         pool.forward(xp, self._planes(out, n_sp), kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
                           include_pad, p, pool.lowest(dt))
-        return [finish(ctx, 0, out, ctx.dtypes[0])]
+        return self._with_workspace(ctx, attrs, [finish(ctx, 0, out, ctx.dtypes[0])])
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import pool

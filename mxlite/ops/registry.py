@@ -40,9 +40,12 @@ Contract of an operator (subclass :class:`Operator`, decorate with
 ``inplace``
     pairs ``(input_index, output_index)`` that may share memory: forward
     must be correct when ``ctx.out(o)`` is the memory of ``inputs[i]``.
-``grad_needs``
-    which forward values ``backward`` reads: a subset of
-    ``{'inputs', 'outputs'}``, so memory planning can free the others.
+``grad_needs`` / ``backward_reads(attrs)``
+    which forward values ``backward`` reads: ``grad_needs`` is a subset of
+    ``{'inputs', 'outputs'}``; ``backward_reads`` refines it to index lists
+    (input indices, output indices; ``None`` = all), so memory planning can
+    reuse the memory of everything else (backward may still look at the
+    shape and dtype of those arrays, never at their values).
 ``ignores_head_grad``
     loss heads such as ``SoftmaxOutput``: backward needs no ``out_grads``.
 ``differentiable``
@@ -136,6 +139,11 @@ class Operator:
 
     def num_visible_outputs(self, attrs):
         return self.num_outputs(attrs)
+
+    def backward_reads(self, attrs):
+        """(input indices, output indices) whose values backward reads; None = all."""
+        return (None if 'inputs' in self.grad_needs else (),
+                None if 'outputs' in self.grad_needs else ())
 
     def is_loss(self, attrs):
         """Whether backward ignores head gradients (``ignores_head_grad``) for these attrs."""
