@@ -193,7 +193,7 @@ class _Cols:
         return np.empty((self.buf.shape[0], nb, self.P), dtype=self.buf.dtype)
 
     def rows(self, cb, r0, r1):
-        """Rows r0:r1 of a chunk: (r, nb*P) when K-first, else (nb, r, P)."""
+        """Rows r0:r1 of K in a chunk: (r, nb*P) when K-first, else (nb, r, P)."""
         if self.kfirst:
             return cb[r0:r1].reshape(r1 - r0, -1)
         return cb[:, r0:r1]
@@ -247,7 +247,12 @@ def conv_forward(x, w, bias, out, geo, groups):
                 cols.im2col(x[b0:b1], cb, geo, oh, ow)
                 for g in range(groups):
                     rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                    if cols.kfirst:
+                    if cols.kfirst and Fg <= 32:
+                        # few filters: OpenBLAS runs the transposed product faster (measured
+                        # 1.4x on LeNet's first layer)
+                        res = np.matmul(rows.T, wm[g].T).reshape(b1 - b0, P, Fg)
+                        out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(0, 2, 1)
+                    elif cols.kfirst:
                         res = np.matmul(wm[g], rows).reshape(Fg, b1 - b0, P)
                         out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
                     else:
