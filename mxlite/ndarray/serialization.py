@@ -33,6 +33,7 @@ LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
 V3_MAGIC = 0xF993FACA
+_MAX_BYTES = (1 << 63) - 1
 _DEV_NAMES = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
 
 
@@ -177,8 +178,13 @@ def _read_array(r, index):
     if dtype is None:
         raise r.fail('array %d has an unknown dtype flag %d' % (index, flag))
     count = 1
+    extent = dtype.itemsize
     for d in shape:
         count *= d
+        extent *= max(d, 1)
+    if extent > _MAX_BYTES:
+        # numpy cannot even describe it (an empty array with huge dims included)
+        raise r.fail('array %d shape %s is too large for an array' % (index, tuple(shape)))
     nbytes = count * dtype.itemsize
     raw = r.take(nbytes, 'array %d data (%s %s)' % (index, dtype.name, tuple(shape)))
     arr = np.frombuffer(raw, dtype=dtype.newbyteorder('<')).astype(dtype, copy=True)
@@ -189,10 +195,11 @@ def loads(buf, source='<buffer>'):
     """Parse ``.params`` bytes into (list of numpy arrays, list of names)."""
     r = _Reader(memoryview(buf), source)
     if len(buf) < 8:
-        raise MXNetError('%s: not an MXNet NDArray file (only %d bytes)' % (source, len(buf)))
+        raise MXNetError('%s: not an MXNet NDArray file: truncated at byte %d (a file has at '
+                         'least 8 bytes)' % (source, len(buf)))
     (magic,) = r.unpack('<Q', 'file header')
     if magic != LIST_MAGIC:
-        raise MXNetError('%s: not an MXNet NDArray file (header 0x%X, expected 0x112)'
+        raise MXNetError('%s: not an MXNet NDArray file (header 0x%X at byte 0, expected 0x112)'
                          % (source, magic))
     r.unpack('<Q', 'reserved word')
     (n,) = r.unpack('<Q', 'array count')
