@@ -17,6 +17,7 @@
 import numpy as np
 
 from ..base import MXNetError
+from .memory_limit import check
 from ..ops.registry import OpContext
 from ..ops.infer import fmt
 from ..symbol.graph import topo_order
@@ -111,8 +112,24 @@ class _Allocator:
         self.free.append(block)
 
 
-def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
-    """Plan ``symbol`` over numpy arrays: dicts name -> array and name -> req."""
+def _check_memory(plan, external, var_array, grad_arrays, fresh_bytes):
+    inputs = {id(a): a.nbytes for a in var_array.values()}
+    inputs.update((id(a), a.nbytes) for a in grad_arrays.values())
+    made_here = sum(a.nbytes for a in external.values() if id(a) not in inputs)
+    internal = sum(plan.blocks)
+    total = internal + made_here + sum(inputs.values())
+    check('bind', internal + made_here + fresh_bytes, total,
+          [('arguments, gradients and auxiliary states', sum(inputs.values())),
+           ('internal buffers', internal), ('outputs', made_here)])
+
+
+def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_bytes=0):
+    """Plan ``symbol`` over numpy arrays: dicts name -> array and name -> req.
+
+    ``fresh_bytes``: how many bytes of those arrays the caller has just
+    allocated and not yet written (``simple_bind``'s zeros), which the
+    memory check counts as new memory with the plan's own buffers.
+    """
     plan = Plan()
     heads = symbol._outputs
     nodes = topo_order(heads)
@@ -262,14 +279,15 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
             schedule_free(('g', k), grad_last[k])
         for v in frees.pop(t, []):
             alloc.give_back(storage[v][0])
-    # materialise blocks and views
+    # check the planned size against the memory there is, then materialise blocks and views
+    plan.blocks = list(alloc.sizes)
+    plan.planned_bytes = sum(alloc.sizes) + sum(a.nbytes for a in external.values())
+    _check_memory(plan, external, var_array, grad_arrays, fresh_bytes)
     blocks = [np.empty(max(sz, 1), dtype=np.uint8) for sz in alloc.sizes]
     arrays = dict(external)
     for v, (block, shape, dtype) in storage.items():
         nb = _nbytes(shape, dtype)
         arrays[v] = blocks[block][:nb].view(dtype).reshape(shape)
-    plan.blocks = list(alloc.sizes)
-    plan.planned_bytes = sum(alloc.sizes) + sum(a.nbytes for a in external.values())
     plan.naive_bytes = naive + sum(a.nbytes for v, a in external.items() if v[0] == 'g')
 
     def fwd_array(s, i):

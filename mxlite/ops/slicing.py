@@ -93,6 +93,7 @@ class SliceChannel(Operator):
     aliases = ('split',)
     params = (Param('num_outputs', 'int'), Param('axis', 'int', 1),
               Param('squeeze_axis', 'bool', False))
+    count_params = ('num_outputs',)
     grad_needs = ()
     doc = 'Splits an array into ``num_outputs`` equal parts along ``axis``.'
 
