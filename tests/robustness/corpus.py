@@ -57,6 +57,11 @@ def symbol_corpus():
     return out
 
 
+# the input shapes each symbol_corpus() graph runs with
+SYMBOL_INPUTS = [{'data': (4, 8)}, {'data': (2, 1, 16, 16)}, {'a': (2, 3), 'b': (2, 3)},
+                 {'data': (2, 1, 8, 8)}, {'data': (2, 3, 8, 8)}]
+
+
 def recordio_corpus():
     """(name, bytes) of valid .rec files: raw records, packed image records, multi-part records."""
     from mxlite.recordio import encode_record, pack, IRHeader

@@ -1,27 +1,33 @@
 """``sym.load``/``load_json`` on corrupted JSON: structure-aware edits, byte edits, deep nesting.
 
 Every input either gives a Symbol that works (lists its arguments, infers
-shapes and types or refuses with ``MXNetError``, and round-trips through
-``tojson``) or raises ``MXNetError`` naming the source and where in it:
+shapes and types or refuses with ``MXNetError``, round-trips through
+``tojson``, and binds and runs forward/backward on its original input
+shapes or refuses with ``MXNetError``) or raises ``MXNetError`` naming the source and where in it:
 a character offset for malformed JSON, the node index (or the heads) for
 a well-formed document that is not a valid graph.
 """
 import copy
 import json
+import os
 import re
+import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
 import mxlite as mx
 from mxlite.base import MXNetError
+from mxlite.executor import memory_limit
 
-from corpus import symbol_corpus
+from corpus import SYMBOL_INPUTS, symbol_corpus
 from robust_util import count, fuzz, limits, mutate, mutations
 
 CORPUS = symbol_corpus()
 DOCS = [json.loads(t) for t in CORPUS]
 LOCATION = re.compile(r'char \d+|node \d+|head')
+RUN_LIMIT = 4 << 20      # edited graphs run only when their plan fits in 4 MiB
 
 
 def mem_bound(text):
@@ -34,8 +40,36 @@ def check_error(err, source):
     assert LOCATION.search(msg), msg
 
 
-def check_symbol(sym):
-    """A loaded symbol is usable: listing, inference (or MXNetError), JSON round trip."""
+def run_symbol(sym, shapes):
+    """Bind and run a loaded graph on its corpus input shapes (small plans only)."""
+    args = sym.list_arguments()
+    known = {k: v for k, v in shapes.items() if k in args}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')     # "cannot decide shape for ...": partial graphs
+            arg_shapes, out_shapes, _ = sym.infer_shape(**known)
+    except MXNetError:
+        return 'refused'
+    if arg_shapes is None:
+        return 'partial'
+    try:
+        ex = sym.simple_bind(mx.cpu(), **known)
+    except MXNetError:
+        return 'refused'
+    rs = np.random.RandomState(0)
+    for a in ex.arg_arrays:
+        a[:] = rs.uniform(-1, 1, a.shape) if a.size else 0
+    try:
+        outs = ex.forward(is_train=True)
+        assert [o.shape for o in outs] == [tuple(s) for s in out_shapes]
+        ex.backward(out_grads=[mx.nd.ones(o.shape, dtype=o.dtype) for o in outs])
+    except MXNetError:
+        return 'refused'
+    return 'ran'
+
+
+def check_symbol(sym, shapes=None):
+    """A loaded symbol is usable: listing, inference (or MXNetError), JSON round trip, a run."""
     args = sym.list_arguments()
     sym.list_outputs()
     sym.list_auxiliary_states()
@@ -47,22 +81,34 @@ def check_symbol(sym):
     again = mx.sym.load_json(sym.tojson())
     assert again.list_arguments() == args
     assert again.tojson() == sym.tojson()
+    if shapes is not None:
+        old = os.environ.get(memory_limit.ENV)
+        os.environ[memory_limit.ENV] = str(RUN_LIMIT)
+        try:
+            return run_symbol(sym, shapes)
+        finally:
+            if old is None:
+                del os.environ[memory_limit.ENV]
+            else:
+                os.environ[memory_limit.ENV] = old
+    return None
 
 
-def load_text(text, source='fuzz-symbol.json'):
-    with limits(10.0, mem_bound(text)):
+def load_text(text, source='fuzz-symbol.json', shapes=None):
+    with limits(10.0, mem_bound(text) + (RUN_LIMIT * 8 if shapes else 0)):
         try:
             sym = mx.sym.load_json(text, source=source)
         except MXNetError as e:
             check_error(e, source)
             return None
-        check_symbol(sym)
+        check_symbol(sym, shapes)
     return sym
 
 
-def test_corpus_loads():
-    for text in CORPUS:
-        assert load_text(text) is not None
+def test_corpus_loads_and_runs():
+    for text, shapes in zip(CORPUS, SYMBOL_INPUTS):
+        sym = mx.sym.load_json(text)
+        assert check_symbol(sym, shapes) == 'ran'
 
 
 # -- structure-aware edits ----------------------------------------------------
@@ -150,7 +196,7 @@ def apply_edits(doc, edits):
 
 
 def _structured(base, edits):
-    load_text(json.dumps(apply_edits(DOCS[base], edits)))
+    load_text(json.dumps(apply_edits(DOCS[base], edits)), shapes=SYMBOL_INPUTS[base])
     count('sym.load_json: structurally edited inputs')
 
 
@@ -161,7 +207,7 @@ def test_edited_graphs_load_or_raise(base, edits):
 
 
 @pytest.mark.slow
-@fuzz(3000)
+@fuzz(1500)
 @given(base=st.integers(0, len(DOCS) - 1), edits=st.lists(edit, min_size=1, max_size=5))
 def test_edited_graphs_load_or_raise_long(base, edits):
     _structured(base, edits)
@@ -192,7 +238,7 @@ def test_corrupted_files_load_or_raise(tmp_path, base, muts):
 
 
 @pytest.mark.slow
-@fuzz(2500)
+@fuzz(1500)
 @given(base=st.integers(0, len(CORPUS) - 1), muts=mutations)
 def test_corrupted_files_load_or_raise_long(tmp_path, base, muts):
     _bytes(tmp_path, base, muts)
