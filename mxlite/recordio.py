@@ -140,6 +140,15 @@ class RecordReader:
             data = f.read(padded)
             if len(data) != padded:
                 raise self._fail(pos, 'truncated record data')
+            if length >= 4:
+                # writers split a record at every aligned magic word, so one inside the data
+                # means bytes were lost or duplicated here (and a partition could start in it)
+                words = np.frombuffer(data, dtype='<u4', count=length >> 2)
+                hit = np.flatnonzero(words == MAGIC)
+                if hit.size:
+                    raise self._fail(pos + 8 + 4 * int(hit[0]),
+                                     'magic number inside the data of the record at byte %d '
+                                     '(writers never leave one there)' % pos)
             self.pos = pos + 8 + padded
             if padded != length:
                 data = data[:length]
