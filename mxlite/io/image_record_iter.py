@@ -56,25 +56,30 @@ def _cv2():
 def read_label_list(path, label_width):
     """MXNet's ImageLabelMap: image index -> label_width floats from a .lst file."""
     try:
-        f = open(path)
+        f = open(path, 'rb')
     except OSError as e:
         raise MXNetError('ImageRecordIter: cannot read path_imglist %s: %s'
                          % (path, e.strerror or e)) from None
     labels = {}
     with f:
-        for lineno, line in enumerate(f, 1):
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode('utf-8')
+            except UnicodeDecodeError:
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: not '
+                                 'UTF-8 text' % (path, lineno)) from None
             tok = line.split()
             if not tok:
                 continue
             if len(tok) < label_width + 1:
-                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %r has '
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %.80r has '
                                  'fewer than label_width=%d labels'
                                  % (path, lineno, line.rstrip('\n'), label_width))
             try:
                 labels[int(float(tok[0]))] = np.array([float(x) for x in tok[1:1 + label_width]],
                                                       np.float32)
-            except ValueError:
-                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %r'
+            except (ValueError, OverflowError):
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %.80r'
                                  % (path, lineno, line.rstrip('\n'))) from None
     return labels
 
