@@ -166,7 +166,7 @@ def pooling(x, kernel=(), pool_type='max', global_pool=False, pooling_convention
     if global_pool:
         if 0 in x.shape[2:] and x.shape[0] * x.shape[1]:
             raise Invalid('global pooling of an empty input')
-        flat = xf.reshape(x.shape[0], x.shape[1], -1)
+        flat = xf.reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
         if pool_type == 'max':
             r = flat.max(axis=2)
         elif pool_type == 'avg':
@@ -213,8 +213,8 @@ def pooling(x, kernel=(), pool_type='max', global_pool=False, pooling_convention
             lo0.append(max(start, 0))
             hi0.append(min(end, n))
         win = xf[(slice(None), slice(None)) + tuple(slice(a, max(a, b)) for a, b in zip(lo0, hi0))]
-        win = win.reshape(x.shape[0], x.shape[1], -1)
         count = int(np.prod([max(b - a, 0) for a, b in zip(lo0, hi0)]))
+        win = win.reshape(x.shape[0], x.shape[1], count)
         sel = (slice(None), slice(None)) + idx
         if pool_type == 'max':
             out[sel] = win.max(axis=2) if count else lowest
@@ -241,7 +241,7 @@ def fully_connected(x, w, b, num_hidden, no_bias=False, flatten=True):
         raise Invalid('num_hidden')
     if x.ndim == 0:
         raise Invalid('scalar data')
-    x2 = x.reshape(x.shape[0], -1) if flatten else x
+    x2 = x.reshape(x.shape[0], math.prod(x.shape[1:])) if flatten else x
     K = x2.shape[-1] if x2.ndim else 0
     if w.shape != (num_hidden, K):
         raise Invalid('weight shape')
@@ -268,12 +268,15 @@ def batch_norm(x, gamma, beta, mean, var, eps=1e-3, momentum=0.9, fix_gamma=True
     xf = x.astype(np.float64)
     g = np.ones(C) if fix_gamma else gamma.astype(np.float64)
     mm, mv = mean.astype(np.float64), var.astype(np.float64)
-    if training and not use_global_stats:
+    if training and not use_global_stats and x.size:
         red = tuple(i for i in range(x.ndim) if i != ax)
-        m = xf.mean(axis=red) if x.size else np.zeros(C)
-        v = xf.var(axis=red) if x.size else np.zeros(C)
+        m = xf.mean(axis=red)
+        v = xf.var(axis=red)
         new_mm = mm * momentum + m * (1 - momentum)
         new_mv = mv * momentum + v * (1 - momentum)
+    elif training and not use_global_stats:
+        # an empty batch has no statistics: the output is empty, the moving ones stay
+        m, v, new_mm, new_mv = np.zeros(C), np.ones(C), mm, mv
     else:
         m, v, new_mm, new_mv = mm, mv, mm, mv
     out = (xf - m.reshape(shape)) / np.sqrt(v.reshape(shape) + eps) * g.reshape(shape) \
