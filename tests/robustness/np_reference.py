@@ -365,7 +365,8 @@ def reshape_shape(ishape, spec, reverse=False):
 
 
 def slice_(x, begin, end, step=()):
-    """MXNet's slice: Python slicing per axis (None = whole axis); empty results refused."""
+    """MXNet's slice: Python slicing per axis (None = whole axis); a slice that empties a
+    non-empty axis is refused."""
     if len(begin) != len(end) or (step and len(step) != len(begin)):
         raise Invalid('lengths differ')
     if len(begin) > x.ndim:
@@ -379,8 +380,8 @@ def slice_(x, begin, end, step=()):
         if st == 0:
             raise Invalid('step 0')
         sl = slice(begin[i], end[i], st)
-        if len(range(*sl.indices(x.shape[i]))) == 0:
-            raise Invalid('empty slice')
+        if len(range(*sl.indices(x.shape[i]))) == 0 and x.shape[i]:
+            raise Invalid('slicing away a whole non-empty axis')
         idx.append(sl)
     return x.astype(np.float64)[tuple(idx)]
 
