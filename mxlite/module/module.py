@@ -87,14 +87,19 @@ class Module(BaseModule):
         return mod
 
     def save_checkpoint(self, prefix, epoch, save_optimizer_states=False, remove_amp_cast=True):
-        """Write ``prefix-symbol.json``, ``prefix-%04d.params`` (and ``.states``)."""
+        """Write ``prefix-symbol.json``, ``prefix-%04d.params`` (and ``.states``).
+
+        The optimizer states are written before the parameters: every file is
+        replaced atomically, and the ``.params`` file, written last, marks the
+        checkpoint complete, so a crash never leaves parameters without their states.
+        """
         from ..model import save_checkpoint
         arg, aux = self.get_params()
-        save_checkpoint(prefix, epoch, self.symbol, arg, aux)
         if save_optimizer_states:
             state_name = '%s-%04d.states' % (prefix, epoch)
             self.save_optimizer_states(state_name)
             self._log.info('Saved optimizer state to "%s"', state_name)
+        save_checkpoint(prefix, epoch, self.symbol, arg, aux)
 
     # -- properties ----------------------------------------------------------
     @property
