@@ -246,13 +246,13 @@ def _run_backward(heads, head_grads, train_mode, retain_graph, write_direct=Fals
                              'pass retain_graph=True to the first backward() to reuse it')
         n_out = len(node.out_data)
         out_grads = [grads.pop((id(node), i), None) for i in range(n_out)]
-        if all(g is None for g in out_grads) and not node.op.ignores_head_grad:
+        if all(g is None for g in out_grads) and not node.op.is_loss(node.attrs):
             continue
         if node.custom is not None:
             in_grads = node.custom(out_grads)
         else:
             n_vis = node.op.num_visible_outputs(node.attrs)
-            if node.op.ignores_head_grad:
+            if node.op.is_loss(node.attrs):
                 out_grads = [None] * n_out
             else:
                 out_grads = [np.zeros_like(node.out_data[i]) if (g is None and i < n_vis) else g
@@ -384,6 +384,10 @@ class Function:
 class _CustomOpMarker:
     name = 'autograd.Function'
     ignores_head_grad = False
+
+    @staticmethod
+    def is_loss(attrs):
+        return False
 
     @staticmethod
     def num_visible_outputs(attrs):

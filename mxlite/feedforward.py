@@ -80,6 +80,10 @@ class FeedForward:
         label_names = [d[0] for d in (data.provide_label or [])]
         arg_names = self.symbol.list_arguments()
         label_names = [n for n in label_names if n in arg_names]
+        if not label_names:
+            # unlabeled data (prediction): labels of loss heads are inputs, not parameters
+            label_names = [n for n in arg_names if n.endswith('_label') and
+                           n not in (self.arg_params or {}) and n not in data_names]
         return Module(self.symbol, data_names=data_names, label_names=label_names,
                       context=self.ctx, work_load_list=work_load_list,
                       logger=logger if logger is not None else None)

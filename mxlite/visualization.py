@@ -68,7 +68,7 @@ def print_summary(symbol, shape=None, line_length=120, positions=(.44, .64, .74,
             if _is_param_input(node, j, src):
                 params_of.setdefault(id(node), []).append(src)
     param_vars = {id(v) for vs in params_of.values() for v in vs}
-    label_like = {id(src) for node in nodes if not node.is_variable and node.op.ignores_head_grad
+    label_like = {id(src) for node in nodes if not node.is_variable and node.op.is_loss(node.attrs)
                   for j, (src, _) in enumerate(node.inputs) if j > 0 and src.is_variable}
     shown = [n for n in nodes if not n.is_variable or
              (id(n) not in param_vars and id(n) not in label_like and n.name in

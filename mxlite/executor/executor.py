@@ -1,6 +1,9 @@
 """``Executor``: a Symbol bound to arrays, run forward and backward (MXNet 1.x API)."""
+import time
+
 import numpy as np
 
+from .. import profiler as _prof
 from ..base import MXNetError, as_dtype
 from ..context import Context
 from ..ndarray.ndarray import NDArray
@@ -220,7 +223,9 @@ class Executor:
                                      % (k, fmt(src.shape), fmt(dst.shape)))
                 np.copyto(dst._data, src, casting='unsafe')
         mon = self._monitor
-        if mon is None:
+        if _prof.STATE.active:
+            self._forward_profiled(is_train)
+        elif mon is None:
             for step in self._plan.forward_steps:
                 step.run(is_train)
         else:
@@ -264,8 +269,20 @@ class Executor:
             np.copyto(buf, src, casting='unsafe')
         for arr in plan.zero_on_backward:
             arr.fill(0)
+        if _prof.STATE.active:
+            for step in plan.backward_steps:
+                t = time.perf_counter()
+                step.run(is_train)
+                _prof.record('_backward_' + step.op.name, 'symbolic', t, time.perf_counter())
+            return
         for step in plan.backward_steps:
             step.run(is_train)
+
+    def _forward_profiled(self, is_train):
+        for step in self._plan.forward_steps:
+            t = time.perf_counter()
+            step.run(is_train)
+            _prof.record(step.op.name, 'symbolic', t, time.perf_counter())
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` on every output (and input, with monitor_all)."""

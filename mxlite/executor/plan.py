@@ -196,7 +196,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
                     k = (id(s), i)
                     if k in last_use:
                         last_use[k] = max(last_use[k], bstep[id(n)])
-            if 'outputs' in needs or n.op.ignores_head_grad:
+            if 'outputs' in needs or n.op.is_loss(n.attrs):
                 for i in range(n.num_outputs()):
                     last_use[(id(n), i)] = max(last_use[(id(n), i)], bstep[id(n)])
 
@@ -205,7 +205,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
     head_grad_keys = set()
     for n, i in heads:
         k = (id(n), i)
-        if k in requires and n.op is not None and not n.op.ignores_head_grad:
+        if k in requires and n.op is not None and not n.op.is_loss(n.attrs):
             head_grad_keys.add(k)
     for n in bw_nodes:
         for j, (s, i) in enumerate(n.inputs[:n.n_args()]):
@@ -330,7 +330,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
         ogs = []
         for i in range(n.num_outputs()):
             k = (id(n), i)
-            if n.op.ignores_head_grad:
+            if n.op.is_loss(n.attrs):
                 ogs.append(None)
             elif ('g', k) in arrays:
                 ogs.append(arrays[('g', k)])
@@ -370,5 +370,5 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
                 plan.zero_on_backward.append(grad_arrays[name])
     plan.head_arrays = [fwd_array(n, i) for n, i in heads]
     plan.head_grad_arrays = [external.get(('g', (id(n), i))) for n, i in heads]
-    plan.head_is_loss = [n.op is not None and n.op.ignores_head_grad for n, i in heads]
+    plan.head_is_loss = [n.op is not None and n.op.is_loss(n.attrs) for n, i in heads]
     return plan

@@ -6,9 +6,11 @@ and dtypes (so kernels never see inconsistent input), run ``forward``, wrap
 the results, and hand the call to the autograd recorder when one is active.
 """
 import threading
+import time
 
 import numpy as np
 
+from .. import profiler as _prof
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
 from ..ops.registry import OpContext
@@ -200,7 +202,12 @@ def invoke_op(op, attrs, inputs, names=None, out=None):
         buffers = [o._data for o in outs_given]
         buffers += [None] * (op.num_outputs(attrs) - len(buffers))
     is_train = STATE.training
-    results = run_forward(op, attrs, arrays, names, buffers, is_train)
+    if _prof.STATE.active:
+        t = time.perf_counter()
+        results = run_forward(op, attrs, arrays, names, buffers, is_train)
+        _prof.record(op.name, 'imperative', t, time.perf_counter())
+    else:
+        results = run_forward(op, attrs, arrays, names, buffers, is_train)
     if outs_given is not None:
         for o, r in zip(outs_given, results):
             if r is not o._data:

@@ -1,6 +1,6 @@
 """Imports every operator family so each registers itself."""
 from . import unary, binary, reduce, shape, slicing, indexing, ordering, linalg  # noqa: F401
-from . import creation, random  # noqa: F401
+from . import creation, random, custom  # noqa: F401
 from . import nn_conv  # noqa: F401
 from . import nn_dense  # noqa: F401
 from . import nn_pool  # noqa: F401

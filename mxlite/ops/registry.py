@@ -145,6 +145,10 @@ class Operator:
     def num_visible_outputs(self, attrs):
         return self.num_outputs(attrs)
 
+    def is_loss(self, attrs):
+        """Whether backward ignores head gradients (``ignores_head_grad``) for these attrs."""
+        return self.ignores_head_grad
+
     def parse(self, kwargs):
         attrs = parse_attrs(self.name, self.params, kwargs, self.hidden_params)
         for name in self.count_params + ((self.num_args_param,) if self.num_args_param else ()):

@@ -187,9 +187,12 @@ def _load_node(source, i, nd, nodes):
     if op is None:
         raise MXNetError('%s: node %d (%s): operator %r is not supported by mxlite'
                          % (source, i, name, nd['op']))
-    names = {p.name for p in op.params}
-    params = {k: v for k, v in raw.items() if k in names}
-    user = {k: v for k, v in raw.items() if k not in names}
+    if getattr(op, 'open_params', False):     # Custom: any key is a parameter
+        params = {k: v for k, v in raw.items() if not (k.startswith('__') and k.endswith('__'))}
+    else:
+        names = {p.name for p in op.params}
+        params = {k: v for k, v in raw.items() if k in names}
+    user = {k: v for k, v in raw.items() if k not in params}
     try:
         attrs = op.parse(params)
     except MXNetError as e:

@@ -80,3 +80,19 @@ def test_load_checkpoint_errors(tmp_path):
         mx.model.load_checkpoint(str(tmp_path / 'bad'), 1)
     with pytest.raises(mx.MXNetError, match='cannot read'):
         mx.model.load_checkpoint(str(tmp_path / 'missing'), 1)
+
+
+def test_terminal_progress_line_only_when_enabled():
+    import io
+    from mxlite.callback import TerminalProgress
+    buf = io.StringIO()
+    bar = TerminalProgress(stream=buf, enabled=True)
+    bar.start_epoch()
+    bar.update(0, 4, 20, 32, [('accuracy', 0.5), ('loss', 1.25)])
+    bar.end_epoch()
+    text = buf.getvalue()
+    assert 'Epoch 0  batch 5/20' in text and 'samples/s' in text and 'loss=1.2500' in text
+    silent = io.StringIO()
+    bar2 = TerminalProgress(stream=silent)      # StringIO is not a terminal: off
+    bar2.update(0, 0, None, 32, [('accuracy', 0.5)])
+    assert silent.getvalue() == ''

@@ -224,3 +224,10 @@ def test_feedforward_legacy_api(digits, tmp_path):
     assert m2.arg_params['fc1_weight'].shape == (16, 784)
     with pytest.raises(mx.MXNetError, match='y \\(the labels\\) is required'):
         mx.model.FeedForward(mlp(), num_epoch=1).fit(X)
+
+
+def test_feedforward_predict_on_unlabeled_iterator(digits):
+    model = mx.model.FeedForward(mlp(16), num_epoch=1, learning_rate=0.1, numpy_batch_size=100)
+    model.fit(digits['train_data'][:200], digits['train_label'][:200])
+    it = mx.io.NDArrayIter(digits['test_data'][:50], batch_size=25)
+    assert model.predict(it).shape == (50, 10)

@@ -46,6 +46,7 @@ TESTED_ELSEWHERE = {
     '_sample_multinomial': 'tests/ndarray/test_random.py', '_shuffle': 'tests/ndarray/test_random.py',
     '_zeros_without_dtype': 'tests/ndarray/test_creation.py',
     '_linspace': 'tests/ndarray/test_creation.py',
+    'Custom': 'tests/test_operator_custom.py',
 }
 # fused optimizer updates: goldens in tests/data/golden_optimizers.npz
 TESTED_ELSEWHERE.update({name: 'tests/optimizer/test_optimizer_golden.py' for name in (
