@@ -16,6 +16,7 @@
 import contextlib
 import signal
 import struct
+import time
 import tracemalloc
 
 from hypothesis import HealthCheck, settings, strategies as st
@@ -50,10 +51,12 @@ class CaseMemory(AssertionError):
 def limits(seconds=5.0, max_bytes=None):
     """Bound one case's wall time and (optionally) its peak Python/numpy allocation.
 
-    The memory bound is checked whether the case returns or raises.
+    The memory bound is checked whether the case returns or raises.  Limits nest:
+    an inner one never extends an outer one's deadline.
     """
     def _alarm(signum, frame):
         raise CaseTimeout('case exceeded its %.1f s time limit' % seconds)
+    start = time.monotonic()
     old = signal.signal(signal.SIGALRM, _alarm)
     started = False
     if max_bytes is not None:
@@ -62,12 +65,17 @@ def limits(seconds=5.0, max_bytes=None):
             started = True
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if outer and outer < seconds:
+        signal.setitimer(signal.ITIMER_REAL, outer)     # an enclosing limit comes first
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer:
+            # give the enclosing limit what is left of its time (at least a moment)
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
         if max_bytes is not None:
             peak = tracemalloc.get_traced_memory()[1] - base
             if started:

@@ -69,8 +69,8 @@ def network():
     return mx.sym.SoftmaxOutput(net, name='softmax')
 
 
-def main(folder, batches):
-    logging.disable(logging.WARNING)
+def run(folder, batches):
+    """Train, sample, release; returns the figures (see the module docstring)."""
     rec = pack(folder)
     base_fds, base_threads = open_fds(), threading.active_count()
     it = mx.io.ImageRecordIter(path_imgrec=rec, path_imgidx=rec[:-4] + '.idx', shuffle=True,
@@ -100,10 +100,14 @@ def main(folder, batches):
     it.close()
     del it, val, mod
     gc.collect()
-    print(json.dumps({'samples': samples, 'base_fds': base_fds, 'base_threads': base_threads,
-                      'during': during, 'after_fds': open_fds(),
-                      'after_threads': threading.active_count(),
-                      'max_threads': max(threads_seen)}))
+    return {'samples': samples, 'base_fds': base_fds, 'base_threads': base_threads,
+            'during': during, 'after_fds': open_fds(), 'after_threads': threading.active_count(),
+            'max_threads': max(threads_seen)}
+
+
+def main(folder, batches):
+    logging.disable(logging.WARNING)
+    print(json.dumps(run(folder, batches)))
 
 
 if __name__ == '__main__':

@@ -121,7 +121,7 @@ def test_corrupted_lists(tmp_path, raw):
 
 
 @pytest.mark.slow
-@fuzz(1200)
+@fuzz(1000)
 @given(raw=lst_input)
 def test_corrupted_lists_long(tmp_path, raw):
     _all_readers(tmp_path, raw)

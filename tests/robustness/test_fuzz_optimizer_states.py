@@ -68,7 +68,7 @@ def test_corrupted_states_load_or_raise(base, muts):
 
 
 @pytest.mark.slow
-@fuzz(2000)
+@fuzz(1200)
 @given(base=st.integers(0, len(CORPUS) - 1), muts=mutations)
 def test_corrupted_states_load_or_raise_long(base, muts):
     _case(mutate(CORPUS[base], muts))

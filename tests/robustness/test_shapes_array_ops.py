@@ -172,7 +172,7 @@ def _make(strategy, fn, n, slow):
 
 for _name, _strategy, _fn in CASES:
     globals()['test_%s' % _name] = _make(_strategy, _fn, 200, False)
-    globals()['test_%s_long' % _name] = _make(_strategy, _fn, 1200, True)
+    globals()['test_%s_long' % _name] = _make(_strategy, _fn, 700, True)
 
 
 def test_take_from_an_empty_axis_is_refused():

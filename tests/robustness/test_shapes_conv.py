@@ -110,14 +110,14 @@ def test_deconvolution(case):
 
 
 @pytest.mark.slow
-@fuzz(1200)
+@fuzz(800)
 @given(case=conv_case())
 def test_convolution_long(case):
     _run(case, False)
 
 
 @pytest.mark.slow
-@fuzz(1000)
+@fuzz(600)
 @given(case=conv_case(deconv=True))
 def test_deconvolution_long(case):
     _run(case, True)

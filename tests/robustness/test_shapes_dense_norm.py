@@ -61,7 +61,7 @@ def test_fully_connected(case):
 
 
 @pytest.mark.slow
-@fuzz(1500)
+@fuzz(800)
 @given(case=fc_case())
 def test_fully_connected_long(case):
     _fc(case)
@@ -127,7 +127,7 @@ def test_batch_norm(case):
 
 
 @pytest.mark.slow
-@fuzz(1500)
+@fuzz(800)
 @given(case=bn_case())
 def test_batch_norm_long(case):
     _bn(case)

@@ -80,7 +80,7 @@ def test_pooling(case):
 
 
 @pytest.mark.slow
-@fuzz(2000)
+@fuzz(1000)
 @given(case=pool_case())
 def test_pooling_long(case):
     _run(case)

@@ -1,6 +1,6 @@
 """Long runs: ImageRecordIter + Module for hundreds of batches with flat memory and handles.
 
-``soak_worker.py`` trains in a fresh interpreter and samples resident
+``soak_worker.py`` trains (in a fresh interpreter for the long run) and samples resident
 memory, file descriptors and threads every 25 batches; the iterators'
 decoding threads and files must be released when they are closed and
 deleted.  The default run is short (release of handles and threads); the
@@ -41,7 +41,9 @@ def check_handles(r):
 
 
 def test_short_run_releases_files_and_threads(tmp_path):
-    check_handles(soak(tmp_path, 60))
+    """In this interpreter: the iterators' files and threads come and go with them."""
+    import soak_worker
+    check_handles(soak_worker.run(str(tmp_path), 50))
 
 
 @pytest.mark.slow
