@@ -191,8 +191,12 @@ def _read_array(r, index):
     return arr.reshape(shape)
 
 
-def loads(buf, source='<buffer>'):
-    """Parse ``.params`` bytes into (list of numpy arrays, list of names)."""
+def loads(buf, source='<buffer>', name_offsets=None):
+    """Parse ``.params`` bytes into (list of numpy arrays, list of names).
+
+    ``name_offsets``, a list, receives the byte offset of every name (for
+    callers that check names and must say where a bad one is).
+    """
     r = _Reader(memoryview(buf), source)
     if len(buf) < 8:
         raise MXNetError('%s: not an MXNet NDArray file: truncated at byte %d (a file has at '
@@ -213,6 +217,8 @@ def loads(buf, source='<buffer>'):
         raise r.fail('name count %d does not match array count %d' % (m, n))
     names = []
     for i in range(m):
+        if name_offsets is not None:
+            name_offsets.append(r.pos)
         (ln,) = r.unpack('<Q', 'name %d length' % i)
         raw = r.take(ln, 'name %d' % i)
         try:
@@ -242,6 +248,23 @@ def load(fname):
     except OSError as e:
         raise MXNetError('load: cannot read %s: %s' % (fname, e.strerror or e)) from None
     return _wrap(*loads(buf, fname))
+
+
+def load_named(fname):
+    """(dict name -> NDArray, dict name -> byte offset of the name) of a ``.params`` file."""
+    fname = os.fspath(fname)
+    try:
+        with open(fname, 'rb') as f:
+            buf = f.read()
+    except OSError as e:
+        raise MXNetError('load: cannot read %s: %s' % (fname, e.strerror or e)) from None
+    offsets = []
+    arrays, names = loads(buf, fname, offsets)
+    if not names and arrays:
+        raise MXNetError('%s: holds an unnamed list of %d arrays (name count 0 at byte %d); a '
+                         'checkpoint needs names prefixed with arg: or aux:'
+                         % (fname, len(arrays), len(buf) - 8))
+    return _wrap(arrays, names) if names else {}, dict(zip(names, offsets))
 
 
 def load_frombuffer(buf):
