@@ -125,6 +125,7 @@ def _indexed(tmp_path, rec_muts, idx_text):
     rec = write(tmp_path, 'i.rec', mutate(IMAGE_REC, rec_muts, aligned=True) if rec_muts
                 else IMAGE_REC)
     idx = write(tmp_path, 'i.idx', idx_text)
+    count('RecordIO: corrupted .rec/.idx pairs (MXIndexedRecordIO)')
     with limits(5.0, 4 * len(IMAGE_REC) + (1 << 20)):
         try:
             r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
@@ -139,7 +140,6 @@ def _indexed(tmp_path, rec_muts, idx_text):
                     check_error(e, rec)
         finally:
             r.close()
-    count('RecordIO: corrupted .rec/.idx pairs (MXIndexedRecordIO)')
 
 
 idx_text = st.one_of(
