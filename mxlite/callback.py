@@ -10,23 +10,35 @@ __all__ = ['module_checkpoint', 'do_checkpoint', 'log_train_metric', 'Speedomete
            'LogValidationMetricsCallback']
 
 
+def _writes_checkpoints():
+    """Only distributed worker 0 writes checkpoints (``MXLITE_DIST_ALL_RANKS=1``: every worker)."""
+    from .kvstore.role import is_primary
+    return is_primary()
+
+
 def module_checkpoint(mod, prefix, period=1, save_optimizer_states=False):
-    """Epoch-end callback saving ``mod``'s checkpoint every ``period`` epochs."""
+    """Epoch-end callback saving ``mod``'s checkpoint every ``period`` epochs.
+
+    In distributed training only worker 0 writes (see ``mxlite.kvstore.role``).
+    """
     period = int(max(1, period))
 
     def _callback(iter_no, sym=None, arg=None, aux=None):
-        if (iter_no + 1) % period == 0:
+        if (iter_no + 1) % period == 0 and _writes_checkpoints():
             mod.save_checkpoint(prefix, iter_no + 1, save_optimizer_states)
     return _callback
 
 
 def do_checkpoint(prefix, period=1):
-    """Epoch-end callback writing ``prefix-symbol.json`` and ``prefix-%04d.params``."""
+    """Epoch-end callback writing ``prefix-symbol.json`` and ``prefix-%04d.params``.
+
+    In distributed training only worker 0 writes (see ``mxlite.kvstore.role``).
+    """
     from .model import save_checkpoint
     period = int(max(1, period))
 
     def _callback(iter_no, sym, arg, aux):
-        if (iter_no + 1) % period == 0:
+        if (iter_no + 1) % period == 0 and _writes_checkpoints():
             save_checkpoint(prefix, iter_no + 1, sym, arg, aux)
     return _callback
 
@@ -126,8 +138,9 @@ class TerminalProgress:
     """
 
     def __init__(self, stream=None, enabled=None):
+        from .kvstore.role import is_primary
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.enabled = (self.stream.isatty() and is_primary()) if enabled is None else enabled
         self._last = 0.0
         self._start = time.time()
         self._samples = 0

@@ -54,7 +54,8 @@ class Monitor:
         if not self.activated:
             return []
         for exe in self.exes:
-            for name, array in zip(exe._arg_names, exe.arg_arrays):
+            for name, array in zip(exe._arg_names + exe._aux_names,
+                                   list(exe.arg_arrays) + list(exe.aux_arrays)):
                 if self.re_prog.match(name):
                     self.queue.append((self.step, name, self.stat_func(array)))
         self.activated = False

@@ -4,5 +4,5 @@ import sys
 # shared test data modules are imported by name: tests/ops/case_spec.py,
 # tests/symbol/graph_builders.py
 HERE = os.path.dirname(__file__)
-for sub in ('ops', 'symbol'):
+for sub in ('ops', 'symbol', 'gluon'):
     sys.path.insert(0, os.path.join(HERE, sub))

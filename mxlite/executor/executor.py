@@ -269,14 +269,24 @@ class Executor:
             np.copyto(buf, src, casting='unsafe')
         for arr in plan.zero_on_backward:
             arr.fill(0)
+        mon = self._monitor
         if _prof.STATE.active:
             for step in plan.backward_steps:
                 t = time.perf_counter()
                 step.run(is_train)
                 _prof.record('_backward_' + step.op.name, 'symbolic', t, time.perf_counter())
+                if mon is not None:
+                    self._monitor_backward(mon, step)
             return
         for step in plan.backward_steps:
             step.run(is_train)
+            if mon is not None:
+                self._monitor_backward(mon, step)
+
+    def _monitor_backward(self, mon, step):
+        # MXNet names the gradients a backward node writes <node>_backward_output<i>
+        for i, dest, _ in step.targets:
+            mon('%s_backward_output%d' % (step.node.name, i), NDArray(dest, self._ctx))
 
     def _forward_profiled(self, is_train):
         for step in self._plan.forward_steps:

@@ -360,7 +360,10 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
                 buffers[j] = dest
             targets.append((j, dest, mode))
         st.targets = targets
-        st.ctx = OpContext(True, buffers, None, [a.shape for a in st.inputs],
+        # arguments nobody needs a gradient of (e.g. the data input) are 'null': kernels skip them
+        wanted = {t[0] for t in targets}
+        reqs = ['write' if j in wanted else 'null' for j in range(na)]
+        st.ctx = OpContext(True, buffers, reqs, [a.shape for a in st.inputs],
                            [a.dtype for a in st.inputs])
         plan.backward_steps.append(st)
     for name, req in grad_reqs.items():

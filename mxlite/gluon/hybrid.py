@@ -126,10 +126,31 @@ class HybridBlock(Block):
             for p in used.values():
                 p.data()
         except DeferredInitializationError:
-            self._deferred_infer_shape(*args)
+            try:
+                self._deferred_infer_shape(*args)
+            except MXNetError:
+                # shapes the graph cannot infer (e.g. an RNN layer's flattened weights):
+                # one imperative pass lets every child initialise its own parameters
+                self._imperative_init_pass(*args)
             for p in params.values():
                 p._finish_deferred_init()
         self._cached_op = CachedGraph(out, data_names, used)
+
+    def _imperative_init_pass(self, *args):
+        from .. import autograd
+        saved = []
+
+        def deactivate(block):
+            if isinstance(block, HybridBlock):
+                saved.append((block, block._active))
+                block._active = False
+        self.apply(deactivate)
+        try:
+            with autograd.pause(train_mode=False):
+                self.forward(*args)
+        finally:
+            for block, active in saved:
+                block._active = active
 
     def _call_cached_op(self, *args):
         if self._cached_op is None:
@@ -143,7 +164,7 @@ class HybridBlock(Block):
             if x is not None and x.context != ctx:
                 raise MXNetError('hybridized block: inputs are on different contexts (%s and %s)'
                                  % (ctx, x.context))
-        out = self._cached_op([x for x in flat], ctx)
+        out = self._cached_op([x for x in flat if x is not None], ctx)
         return regroup_nested(out, self._out_format)[0]
 
     def forward(self, x, *args):
@@ -185,11 +206,14 @@ class HybridBlock(Block):
         arg_names = set(sym.list_arguments())
         aux_names = set(sym.list_auxiliary_states())
         arg_dict = {}
-        for name, param in self.collect_params().items():
+        params = self.collect_params()
+        for name in sym.list_inputs():         # the graph's input order, as MXNet writes it
+            if name not in params:
+                continue
             if name in arg_names:
-                arg_dict['arg:%s' % name] = param._reduce()
+                arg_dict['arg:%s' % name] = params[name]._reduce()
             elif name in aux_names:
-                arg_dict['aux:%s' % name] = param._reduce()
+                arg_dict['aux:%s' % name] = params[name]._reduce()
         fname = '%s-%04d.params' % (path, epoch)
         nd.save(fname, arg_dict)
         return '%s-symbol.json' % path, fname

@@ -338,8 +338,8 @@ class Constant(Parameter):
                          init=_ConstInit())
 
     def __repr__(self):
-        return 'Constant %s (shape=%s, dtype=%s)' % (self.name, self.shape,
-                                                     np.dtype(self.dtype).name)
+        # MXNet prints the dtype's class here (unlike Parameter's repr)
+        return 'Constant %s (shape=%s, dtype=%s)' % (self.name, self.shape, self.dtype)
 
     @property
     def grad_req(self):

@@ -6,13 +6,21 @@ from ..base import MXNetError
 __all__ = ['print_block_summary']
 
 
-def _shape_str(out):
+def _shapes(out):
     from ..ndarray.ndarray import NDArray
     if isinstance(out, NDArray):
-        return str(out.shape)
+        return out.shape
     if isinstance(out, (list, tuple)):
-        return ', '.join(_shape_str(o) for o in out)
-    return str(type(out).__name__)
+        return [_shapes(o) for o in out]
+    return out
+
+
+def _shape_str(out):
+    # as MXNet prints it: str() of the (nested) shapes, outer brackets dropped, 'L's removed;
+    # a Symbol (a hook firing while deferred initialisation traces the graph) prints itself
+    shapes = _shapes(out)
+    text = str(shapes)[1:-1] if isinstance(shapes, list) else str(shapes)
+    return text.replace('L', '')
 
 
 def print_block_summary(block, inputs):
@@ -23,6 +31,10 @@ def print_block_summary(block, inputs):
     hooks = []
 
     def _register(b):
+        from .nn import Sequential, HybridSequential
+        if isinstance(b, (Sequential, HybridSequential)):
+            return                      # containers get no row of their own (as in MXNet)
+
         def _hook(blk, _, outputs):
             class_name = blk.__class__.__name__
             idx = len(summary) - 1

@@ -1,4 +1,6 @@
 """``gluon.Trainer``: applies an Optimizer to a set of Parameters after ``backward``."""
+import os
+
 from ..base import MXNetError
 from .parameter import Parameter, ParameterDict
 
@@ -77,6 +79,8 @@ class Trainer:
                           for _ in (self._contexts or [None])]
 
     def _reset_kvstore(self):
+        if self._kvstore is not None and 'dist' in self._kvstore.type:
+            raise MXNetError('Cannot reset distributed KVStore.')
         self._kv_initialized = False
         self._kvstore = None
         self._update_on_kvstore = None
@@ -94,21 +98,27 @@ class Trainer:
             self._kvstore = kv if isinstance(kv, kvs.KVStore) or hasattr(kv, 'push') \
                 else kvs.create(kv)
             uok = config['update_on_kvstore']
-            self._update_on_kvstore = bool(uok) if uok is not None else False
+            distributed = 'dist' in self._kvstore.type
+            if distributed and 'async' in self._kvstore.type and uok is False:
+                raise MXNetError('Please set update_on_kvstore=True when training in async mode.')
+            if uok is None:
+                # MXNet: a distributed store updates the weights (MXNET_UPDATE_ON_KVSTORE=1)
+                uok = distributed and bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
+            self._update_on_kvstore = bool(uok)
             if self._update_on_kvstore:
                 self._kvstore.set_optimizer(self._optimizer)
         self._kv_initialized = True
 
     def _init_params(self):
         if self._kvstore is not None:
-            for param in list(self._params_to_init):
-                if param._deferred_init:
-                    continue
-                idx = self._param2idx[id(param)]
-                self._kvstore.init(idx, param.data(self._contexts[0]))
-                if self._update_on_kvstore:
-                    self._kvstore.pull(idx, param.list_data(), priority=-idx)
-                self._params_to_init.remove(param)
+            ready = [p for p in self._params_to_init if not p._deferred_init]
+            if ready:
+                # MXNet's kvstore.broadcast: every context (and, distributed, every worker)
+                # starts from the same values -- rank 0's; one call for all keys
+                idx = [self._param2idx[id(p)] for p in ready]
+                self._kvstore.init(idx, [p.data(self._contexts[0]) for p in ready])
+                self._kvstore.pull(idx, [p.list_data() for p in ready])
+            self._params_to_init = [p for p in self._params_to_init if p._deferred_init]
         else:
             self._params_to_init = []
 
@@ -159,14 +169,14 @@ class Trainer:
     def _allreduce_grads(self):
         if self._kvstore is None:
             return
-        for i, param in enumerate(self._params):
-            if param.grad_req == 'null':
-                continue
-            idx = self._param2idx[id(param)]
-            grads = param.list_grad()
-            self._kvstore.push(idx, grads, priority=-i)
-            if not self._update_on_kvstore:
-                self._kvstore.pull(idx, grads, priority=-i)
+        live = [p for p in self._params if p.grad_req != 'null']
+        if not live:
+            return
+        # push every gradient, then pull: a distributed store sums them in fused buffers
+        idx = [self._param2idx[id(p)] for p in live]
+        self._kvstore.push(idx, [p.list_grad() for p in live])
+        if not self._update_on_kvstore:
+            self._kvstore.pull(idx, [p.list_grad() for p in live])
 
     def update(self, batch_size, ignore_stale_grad=False):
         """Apply the optimizer after ``allreduce_grads()``."""
@@ -182,6 +192,7 @@ class Trainer:
 
     def _update(self, ignore_stale_grad=False):
         updates = [[] for _ in self._updaters]
+        pulls = []
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
@@ -197,15 +208,18 @@ class Trainer:
                             "updating of Parameters with stale gradient" % (param.name,
                                                                              str(data.context)))
             if self._kvstore is not None and self._update_on_kvstore:
-                idx = self._param2idx[id(param)]
-                self._kvstore.pull(idx, param.list_data(), priority=-i)
-                for data in param.list_data():
-                    data._fresh_grad = False
+                pulls.append(param)
                 continue
             for upd, arr, grad in zip(updates, param.list_data(), param.list_grad()):
                 if not ignore_stale_grad or arr._fresh_grad:
                     upd.append((i, grad, arr))
                     arr._fresh_grad = False
+        if pulls:
+            self._kvstore.pull([self._param2idx[id(p)] for p in pulls],
+                               [p.list_data() for p in pulls])
+            for param in pulls:
+                for data in param.list_data():
+                    data._fresh_grad = False
         for updater, upd in zip(self._updaters, updates):
             for i, g, w in upd:
                 updater(i, g, w)

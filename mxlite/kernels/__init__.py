@@ -15,7 +15,14 @@ Conventions every kernel module follows:
   forward imports the kernel module it needs.
 """
 
+import logging as _logging
 import os as _os
+
+# Numba logs every compilation step at DEBUG level; scripts that call
+# logging.basicConfig(level=logging.DEBUG), as MXNet's examples do, would be
+# flooded with its IR dumps.  Keep its logger at WARNING unless the user set it.
+if _logging.getLogger('numba').level == _logging.NOTSET:
+    _logging.getLogger('numba').setLevel(_logging.WARNING)
 
 # Numba's OpenMP workers spin after each parallel loop by default, stealing
 # the cores OpenBLAS needs for the GEMM that follows (convolution alternates

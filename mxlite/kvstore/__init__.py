@@ -6,7 +6,13 @@ __all__ = ['KVStore', 'create']
 
 
 def create(name='local'):
-    """A KVStore of type ``name`` ('local', 'device', 'local_allreduce_cpu', ...)."""
+    """A KVStore of type ``name``.
+
+    Local: 'local', 'device', 'local_allreduce_cpu', ... (one process).
+    Distributed, over the processes of an MPI job (``tools/launch.py`` or
+    ``mpiexec``; see :mod:`.dist`): 'dist_sync' ('dist', 'dist_device_sync',
+    'dist_sync_device') and 'dist_async'.
+    """
     if not isinstance(name, str):
         raise MXNetError('kvstore.create: name must be a string, got %r' % (name,))
     if name in LOCAL_TYPES:

@@ -32,6 +32,8 @@ def _as_list(v):
 class KVStore:
     """A key-value store for parameters and gradients (single process)."""
 
+    OPTIMIZER = 'optimizer'
+
     def __init__(self, kv_type='local'):
         self._type = kv_type
         self._store = {}
@@ -68,13 +70,17 @@ class KVStore:
             self._store[k] = NDArray(np.array(v._data, copy=True), v._ctx)
 
     def _merge(self, k, vals):
+        """The values pushed for ``k`` (one per device) summed, as a numpy array."""
+        shape = self._store[k]._data.shape
+        if isinstance(vals, NDArray) and vals._data.shape == shape:   # the common case
+            return vals._data
         vals = _as_list(vals)
         for v in vals:
             if not isinstance(v, NDArray):
                 raise MXNetError('KVStore.push: values for key %r must be NDArrays' % (k,))
-            if v.shape != self._store[k].shape:
+            if v._data.shape != shape:
                 raise MXNetError('KVStore.push: value for key %r has shape %s but the stored value '
-                                 'has %s' % (k, v.shape, self._store[k].shape))
+                                 'has %s' % (k, v.shape, shape))
         if len(vals) == 1:
             return vals[0]._data
         total = np.array(vals[0]._data, copy=True)
@@ -103,10 +109,20 @@ class KVStore:
                 raise MXNetError('KVStore.pull: key %r was not initialised' % (k,))
             src = self._store[k]._data
             for dst in _as_list(o):
-                if dst.shape != src.shape:
+                if not isinstance(dst, NDArray) or dst._data.shape != src.shape:
                     raise MXNetError('KVStore.pull: out array for key %r has shape %s, stored value '
-                                     'has %s' % (k, dst.shape, src.shape))
+                                     'has %s' % (k, getattr(dst, 'shape', type(dst).__name__),
+                                                 src.shape))
                 np.copyto(dst._data, src)
+
+    def broadcast(self, key, value, out, priority=0):
+        """init ``key`` with ``value`` then pull it into ``out`` (MXNet 1.6+)."""
+        self.init(key, value)
+        self.pull(key, out, priority)
+
+    def is_capable(self, capability):
+        """Whether the store supports ``capability`` ('optimizer': it can run updates)."""
+        return capability == self.OPTIMIZER
 
     def pushpull(self, key, value, out=None, priority=0):
         """push then pull; ``out`` defaults to ``value`` (in place)."""
@@ -117,8 +133,9 @@ class KVStore:
         raise MXNetError('KVStore.row_sparse_pull: sparse arrays are not supported by mxlite')
 
     def set_gradient_compression(self, compression_params):
-        raise MXNetError('KVStore.set_gradient_compression: gradient compression is not supported '
-                         'by mxlite (it only matters for multi-GPU/dist training)')
+        raise MXNetError('KVStore.set_gradient_compression: gradient compression (2-bit) is not '
+                         'supported by mxlite; distributed stores send full-precision gradients '
+                         '(drop the compression setting, e.g. --gc-type none)')
 
     def set_optimizer(self, optimizer):
         """Apply ``optimizer`` to pushed gradients from now on."""

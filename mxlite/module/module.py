@@ -332,10 +332,13 @@ class Module(BaseModule):
         self._update_on_kvstore = update_on_kvstore
         self._updater = None
         if kv:
-            for idx, name in enumerate(self._param_names):
-                kv.init(name, self._arg_params[name])
-                if update_on_kvstore:
-                    kv.pull(name, self._exec_group.param_arrays[idx], priority=-idx)
+            # all keys in one call: a distributed store broadcasts them in a few fused buffers;
+            # distributed workers always start from rank 0's values (MXNet pulls them only when
+            # updating on the store, leaving MXNET_UPDATE_ON_KVSTORE=0 workers apart)
+            kv.init(list(self._param_names), [self._arg_params[n] for n in self._param_names])
+            if update_on_kvstore or 'dist' in kv.type:
+                kv.pull(list(self._param_names), list(self._exec_group.param_arrays))
+                self._params_dirty = True
             if update_on_kvstore:
                 kv.set_optimizer(self._optimizer)
         if not update_on_kvstore:
@@ -389,22 +392,19 @@ class Module(BaseModule):
         self._need('optimizer_initialized')
         self._params_dirty = True
         group = self._exec_group
+        live = [(idx, name, weights, grads) for idx, (name, weights, grads)
+                in enumerate(zip(self._param_names, group.param_arrays, group.grad_arrays))
+                if grads[0] is not None]
+        if self._kvstore and live:
+            # push every gradient, then pull: a distributed store sums them in fused buffers
+            names = [name for _, name, _, _ in live]
+            self._kvstore.push(names, [grads for _, _, _, grads in live])
+            self._kvstore.pull(names, [weights if self._update_on_kvstore else grads
+                                       for _, _, weights, grads in live])
         if self._update_on_kvstore:
-            for idx, (name, weights, grads) in enumerate(zip(self._param_names, group.param_arrays,
-                                                             group.grad_arrays)):
-                if grads[0] is None:
-                    continue
-                self._kvstore.push(name, grads, priority=-idx)
-                self._kvstore.pull(name, weights, priority=-idx)
             return
         n_ctx = len(self._context)
-        for idx, (name, weights, grads) in enumerate(zip(self._param_names, group.param_arrays,
-                                                         group.grad_arrays)):
-            if grads[0] is None:
-                continue
-            if self._kvstore:
-                self._kvstore.push(name, grads, priority=-idx)
-                self._kvstore.pull(name, grads, priority=-idx)
+        for idx, name, weights, grads in live:
             for k, (w, g) in enumerate(zip(weights, grads)):
                 self._updater(idx * n_ctx + k, g, w)
 

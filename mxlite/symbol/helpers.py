@@ -8,8 +8,9 @@ __all__ = ['zeros', 'ones', 'full', 'arange', 'linspace', 'eye', 'maximum', 'min
            'pow', 'power']
 
 
-def _call(name, *args, **kwargs):
-    return create_symbol(get_op(name), name.lower(), args, kwargs)
+def _call(op_name_, *args, **kwargs):
+    # (the op's name is positional-only in spirit: callers may pass name= for the symbol)
+    return create_symbol(get_op(op_name_), op_name_.lower(), args, kwargs)
 
 
 def zeros(shape, dtype=None, **kwargs):

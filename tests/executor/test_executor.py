@@ -219,3 +219,25 @@ def test_eval_and_variable_output():
     a = mx.sym.var('a')
     outs = mx.sym.Group([a, a * 2]).eval(a=mx.nd.array([1, 2]))
     assert outs[0].asnumpy().tolist() == [1, 2] and outs[1].asnumpy().tolist() == [2, 4]
+
+
+def test_monitor_sees_gradients_and_aux_states_under_mxnets_names():
+    # MXNet 1.9.1 logs (pattern '.*'): fc1_output, softmax_output, softmax_backward_output0,
+    # fc1_backward_output1/2 (weight, bias), then the arguments and auxiliary states
+    data = mx.sym.var('data')
+    net = mx.sym.BatchNorm(mx.sym.FullyConnected(data, num_hidden=3, name='fc1'), name='bn')
+    net = mx.sym.SoftmaxOutput(net, name='softmax')
+    mod = mx.mod.Module(net)
+    mod.bind(data_shapes=[('data', (4, 2))], label_shapes=[('softmax_label', (4,))])
+    mod.init_params(mx.init.Xavier())
+    mon = mx.mon.Monitor(1, pattern='.*')
+    mod.install_monitor(mon)
+    mon.tic()
+    mod.forward_backward(mx.io.DataBatch([mx.nd.ones((4, 2))], [mx.nd.zeros((4,))]))
+    names = [name for _, name, _ in mon.toc()]
+    assert names[:3] == ['fc1_output', 'bn_output', 'softmax_output']
+    assert 'softmax_backward_output0' in names and 'fc1_backward_output1' in names
+    assert names.index('softmax_backward_output0') < names.index('fc1_backward_output1')
+    assert 'fc1_backward_output0' not in names          # no gradient asked for the data
+    assert names[-8:] == ['data', 'fc1_weight', 'fc1_bias', 'bn_gamma', 'bn_beta',
+                          'softmax_label', 'bn_moving_mean', 'bn_moving_var']

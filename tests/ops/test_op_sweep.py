@@ -47,6 +47,9 @@ TESTED_ELSEWHERE = {
     '_zeros_without_dtype': 'tests/ndarray/test_creation.py',
     '_linspace': 'tests/ndarray/test_creation.py',
     'Custom': 'tests/test_operator_custom.py',
+    'CTCLoss': 'tests/gluon/test_loss.py',    # values and gradients vs MXNet: data/gluon/ctc.json
+    'RNN': 'tests/gluon/test_rnn.py',          # values and gradients vs MXNet: data/gluon/rnn_op.json
+    '_rnn_param_concat': 'tests/gluon/test_rnn.py',
 }
 # fused optimizer updates: goldens in tests/data/golden_optimizers.npz
 TESTED_ELSEWHERE.update({name: 'tests/optimizer/test_optimizer_golden.py' for name in (

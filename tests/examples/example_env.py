@@ -1,0 +1,36 @@
+"""Paths and a runner for the example scripts (imported by the tests in this folder)."""
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
+IMAGE_CLS = os.path.join(REPO, 'example', 'image-classification')
+GLUON = os.path.join(REPO, 'example', 'gluon')
+TOOLS = os.path.join(REPO, 'tools')
+
+if IMAGE_CLS not in sys.path:
+    sys.path.insert(0, IMAGE_CLS)
+
+
+def run_script(path, args, cwd=None, timeout=600, extra_path=()):
+    """Run ``python path args...`` with mxlite importable; returns the CompletedProcess."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join([REPO] + list(extra_path) +
+                                        [p for p in [env.get('PYTHONPATH')] if p])
+    return subprocess.run([sys.executable, path] + [str(a) for a in args], cwd=cwd, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          timeout=timeout)
+
+
+def script(name):
+    """The path of an image-classification script by file name."""
+    return os.path.join(IMAGE_CLS, name)
+
+
+def final_metric(log, name):
+    """The last ``Epoch[n] <name>=value`` in a training log, as a float."""
+    values = [float(line.rsplit('=', 1)[1]) for line in log.splitlines()
+              if ('] %s=' % name) in line]
+    assert values, 'no %s in the log:\n%s' % (name, log[-3000:])
+    return values[-1]
