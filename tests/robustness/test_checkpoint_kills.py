@@ -5,16 +5,19 @@ moments, and checks the folder after every kill: reported checkpoints
 (the previous one included) load intact, a newer one is complete or
 absent.  ``fit_worker.py`` is a real ``Module.fit`` job checkpointing every
 epoch: killed at a random moment, it resumes from its newest complete
-checkpoint and ends with exactly the parameters of an uninterrupted run.
+checkpoint and ends with exactly the parameters of an uninterrupted run.  The
+image-classification example, killed the same way, resumes with ``--load-epoch``.
 """
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 import mxlite as mx
@@ -121,3 +124,51 @@ def _resume_after_kill(tmp_path, ref_prefix, seed, epochs=EPOCHS):
 @pytest.mark.parametrize('seed', [3, 5])
 def test_fit_killed_mid_training_resumes_to_the_same_parameters(tmp_path, uninterrupted, seed):
     _resume_after_kill(tmp_path, uninterrupted, seed=seed)
+
+
+EXAMPLE = os.path.join(HERE, '..', '..', 'example', 'image-classification', 'train_mnist.py')
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists(EXAMPLE), reason='the image-classification examples')
+def test_example_resumes_with_load_epoch_after_a_kill(tmp_path):
+    """train_mnist.py killed after a checkpoint, resumed with --load-epoch from the newest one."""
+    prefix = str(tmp_path / 'model' / 'mlp')
+    base = [sys.executable, EXAMPLE, '--network', 'mlp', '--num-epochs', '4', '--download', '0',
+            '--data-dir', str(tmp_path), '--model-prefix', prefix]
+    cwd = os.path.dirname(EXAMPLE)
+    proc = subprocess.Popen(base, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        saved = 0
+        rng = random.Random(4)
+        want = rng.randint(1, 2)
+        while saved < want:
+            line = proc.stderr.readline()
+            assert line, 'the example ended early'
+            saved += 'Saved checkpoint' in line
+        time.sleep(rng.uniform(0, 1.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    last = 0
+    for e in range(4, 0, -1):
+        try:
+            mx.model.load_checkpoint(prefix, e)
+            last = e
+            break
+        except mx.MXNetError:
+            continue
+    assert last >= want
+    out = subprocess.run(base + ['--load-epoch', str(last)], cwd=cwd, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'Loaded model' in out.stderr
+    sym, arg, aux = mx.model.load_checkpoint(prefix, 4)
+    assert arg and all(np.isfinite(v.asnumpy()).all() for v in arg.values())
+    acc = [float(x) for x in re.findall(r'Validation-accuracy=([\d.]+)', out.stderr)]
+    assert acc and acc[-1] > 0.8, acc
+    count('example train_mnist.py killed and resumed with --load-epoch')
