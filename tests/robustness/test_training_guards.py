@@ -64,6 +64,7 @@ def assert_same(a, b):
         np.testing.assert_array_equal(a[k], b[k], err_msg=str(k))
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')   # NaN/inf on purpose
 def test_nan_in_data_is_reported_with_epoch_batch_and_hint(digits, caplog):
     x, y = digits
     x = x.copy()
@@ -74,6 +75,7 @@ def test_nan_in_data_is_reported_with_epoch_batch_and_hint(digits, caplog):
                      r'the learning rate 0.1 may be too high; lower it, clip gradients', caplog.text)
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')   # NaN/inf on purpose
 def test_stop_keeps_the_last_good_state_including_batchnorm_statistics(digits):
     x, y = digits
     bad = x.copy()
@@ -89,6 +91,7 @@ def test_stop_keeps_the_last_good_state_including_batchnorm_statistics(digits):
     assert all(np.isfinite(v).all() for v in state_of(mod).values())
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')   # NaN/inf on purpose
 def test_gradient_nan_with_a_finite_loss(digits, caplog):
     """sqrt at 0 has an infinite slope: the loss stays finite, the gradient does not."""
     x, y = digits
@@ -103,6 +106,7 @@ def test_gradient_nan_with_a_finite_loss(digits, caplog):
                      caplog.text), caplog.text
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')   # NaN/inf on purpose
 def test_parameters_blowing_up_stop_with_the_state_before_the_update(digits):
     x, y = digits
     before = state_of(train(x, y, batches=1, optimizer_params={'learning_rate': 1e-3,
@@ -120,6 +124,7 @@ def test_parameters_blowing_up_stop_with_the_state_before_the_update(digits):
     assert_same(state_of(mod), before)
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')   # NaN/inf on purpose
 def test_ignore_does_not_check(digits, caplog, monkeypatch):
     calls = []
     monkeypatch.setattr(training_guard, 'non_finite', lambda arrays: calls.append(1) or -1)
