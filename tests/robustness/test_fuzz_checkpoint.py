@@ -122,3 +122,16 @@ def test_missing_or_mismatched_files(tmp_path):
 
 def PARAMS_DICT():
     return mx.nd.load(PREFIX + '-0003.params')
+
+
+def test_bad_array_names_are_reported_with_their_offset(tmp_path):
+    params = PARAMS.replace(b'arg:bn1_beta', b'xyz:bn1_beta')
+    prefix = write_ckpt(tmp_path, SYMBOL, params)
+    offset = params.index(b'xyz:bn1_beta') - 8           # the name's length field
+    with pytest.raises(MXNetError, match=r"ck-0003\.params: array name 'xyz:bn1_beta' at byte "
+                                         r"%d: prefix must be arg: or aux:" % offset):
+        mx.model.load_checkpoint(prefix, 3)
+    mx.nd.save(prefix + '-0004.params', [mx.nd.ones(2)])
+    with pytest.raises(MXNetError, match=r'ck-0004\.params: holds an unnamed list of 1 arrays '
+                                         r'\(name count 0 at byte \d+\)'):
+        mx.model.load_checkpoint(prefix, 4)

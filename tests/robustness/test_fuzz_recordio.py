@@ -8,6 +8,7 @@ tests; this suite adds size-field attacks and the iterator's code paths.
 """
 import os
 import re
+import struct
 
 import numpy as np
 import pytest
@@ -223,3 +224,18 @@ def test_truncations_of_each_rec(tmp_path):
 @pytest.mark.slow
 def test_every_truncation_of_each_rec(tmp_path):
     _truncations(tmp_path, 1)
+
+
+def test_magic_inside_record_data_is_corruption(tmp_path):
+    """A record whose data holds an aligned magic word (bytes lost or duplicated) is refused:
+    otherwise a partition starting there would read the same bytes twice."""
+    magic = struct.pack('<I', 0xCED7230A)
+    body = b'abcd' + magic + struct.pack('<I', 4) + b'efgh'
+    fname = write(tmp_path, 'm.rec', struct.pack('<II', 0xCED7230A, len(body)) + body)
+    with pytest.raises(MXNetError, match=r'magic number inside the data of the record at byte 0'
+                                         r'.* at byte 12'):
+        read_all(fname, 64)
+    # an unaligned magic word is plain data
+    ok = mx.recordio.encode_record(b'a' + magic + b'xyz')
+    fname = write(tmp_path, 'ok.rec', ok)
+    assert read_all(fname, 64) == [b'a' + magic + b'xyz']

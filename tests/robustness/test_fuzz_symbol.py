@@ -284,3 +284,41 @@ def test_huge_counts_refused_before_building():
             with pytest.raises(MXNetError, match='1000000000000') as e:
                 mx.sym.load_json(json.dumps(doc), source='counts.json')
         check_error(e.value, 'counts.json')
+
+
+def _doc(node, heads=((1, 0, 0),)):
+    return json.dumps({'nodes': [{'op': 'null', 'name': 'x', 'inputs': []}, node],
+                       'arg_nodes': [0], 'heads': [list(h) for h in heads]})
+
+
+@pytest.mark.parametrize('text,what', [
+    (_doc({'op': 'Flatten', 'name': 'f', 'inputs': 5}), r'node 1 \(f\): "inputs" must be a list'),
+    (_doc({'op': 'Reshape', 'name': 'r', 'attrs': {'shape': '{[1]: 2}'}, 'inputs': [[0, 0, 0]]}),
+     r'node 1 \(r\): Reshape: invalid value'),
+    (_doc({'op': 'Flatten', 'name': 'f', 'inputs': [[0, 0, 0]]}, heads=[(1, 0, 0), 'x']),
+     r'bad head entry 1'),
+    (_doc({'op': 'NoSuchOp', 'name': 'n', 'inputs': [[0, 0, 0]]}), r'node 1 \(n\): operator'),
+    (_doc({'op': 'Convolution', 'name': 'c', 'inputs': [[0, 0, 0]]}),
+     r'node 1 \(c\): Convolution: required parameter'),
+], ids=['inputs-not-a-list', 'unhashable-literal', 'bad-head', 'unknown-op', 'missing-param'])
+def test_malformed_documents_name_the_node(text, what):
+    with pytest.raises(MXNetError, match=what) as e:
+        mx.sym.load_json(text, source='bad.json')
+    check_error(e.value, 'bad.json')
+
+
+@pytest.mark.parametrize('attrs,what', [
+    ({'__shape__': '(1e400, 2)'}, 'unreadable __shape__'),
+    ({'__shape__': '(-3, 2)'}, 'negative dimension'),
+    ({'__shape__': '{[1]: 2}'}, 'unreadable __shape__'),
+    ({'__dtype__': 'object'}, 'unreadable __dtype__'),
+    ({'__dtype__': 'i4,f4'}, 'unreadable __dtype__'),
+], ids=['inf-dim', 'negative-dim', 'unhashable', 'object-dtype', 'structured-dtype'])
+@pytest.mark.filterwarnings('ignore::UserWarning')     # "cannot decide shape" for x
+def test_variable_attributes_are_validated(attrs, what):
+    sym = mx.sym.load_json(json.dumps({'nodes': [{'op': 'null', 'name': 'x', 'attrs': attrs,
+                                                  'inputs': []}],
+                                       'arg_nodes': [0], 'heads': [[0, 0, 0]]}))
+    with pytest.raises(MXNetError, match=what):
+        sym.infer_shape()
+        sym.infer_type()
