@@ -228,7 +228,37 @@ def _available(name, python, env):
     return r.returncode == 0
 
 
+def _cpu_idle_fraction(seconds=1.0):
+    """Fraction of CPU time idle over ``seconds`` (Linux /proc/stat), or None."""
+    def read():
+        with open('/proc/stat') as f:
+            vals = [int(v) for v in f.readline().split()[1:]]
+        return vals[3] + vals[4], sum(vals)
+    try:
+        i0, t0 = read()
+        time.sleep(seconds)
+        i1, t1 = read()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (i1 - i0) / max(1, t1 - t0)
+
+
+def _wait_idle(limit):
+    """On a shared machine: wait (up to ``limit`` s) for two idle seconds in a row."""
+    deadline = time.time() + limit
+    calm = 0
+    while time.time() < deadline:
+        idle = _cpu_idle_fraction()
+        if idle is None:
+            return
+        calm = calm + 1 if idle > 0.9 else 0
+        if calm >= 2:
+            return
+
+
 def _run_worker(python, name, env, args):
+    if args.wait_idle:
+        _wait_idle(args.wait_idle)
     cmd = [python, os.path.abspath(__file__), '--worker', name, '--min-time', str(args.min_time),
            '--max-reps', str(args.max_reps), '--cases', args.cases]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -246,6 +276,9 @@ def main():
     ap.add_argument('--max-reps', type=int, default=30)
     ap.add_argument('--only', default='', help='comma-separated frameworks (mxlite,mxnet,torch)')
     ap.add_argument('--cases', default='', help='comma-separated substrings of case names to run')
+    ap.add_argument('--wait-idle', type=float, default=0,
+                    help='before each worker, wait up to this many seconds for an idle CPU '
+                         '(for shared machines)')
     ap.add_argument('--worker', help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:

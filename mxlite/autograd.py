@@ -6,6 +6,7 @@ topological order calling each operator's registered ``backward`` -- the same
 function the symbolic executor uses -- and writes gradients into the arrays
 given by ``attach_grad``/``mark_variables`` according to their ``grad_req``.
 """
+import itertools
 from contextlib import contextmanager
 
 import numpy as np
@@ -33,7 +34,7 @@ class _Var:
 class _Node:
     """One recorded operator call."""
     __slots__ = ('op', 'attrs', 'in_entries', 'in_data', 'out_data', 'n_args', 'freed',
-                 'custom', '__weakref__')
+                 'custom', 'seq', '__weakref__')
 
     def __init__(self, op, attrs, in_entries, in_data, out_data, n_args, custom=None):
         self.op = op
@@ -44,6 +45,13 @@ class _Node:
         self.n_args = n_args
         self.freed = False
         self.custom = custom
+        self.seq = next(_SEQ)
+
+
+# Recording order: backward visits nodes newest first, as MXNet does (this
+# decides, e.g., the order in which two BatchNorm calls sharing moving
+# statistics update them).
+_SEQ = itertools.count()
 
 
 def _record(op, attrs, inputs, outputs):
@@ -234,7 +242,7 @@ def _run_backward(heads, head_grads, train_mode, retain_graph, write_direct=Fals
         raise MXNetError('backward: the heads were not computed from any variable inside '
                          'autograd.record(); call attach_grad() on the inputs and compute the '
                          'output inside `with autograd.record():`')
-    order = _topo(heads)
+    order = sorted(_topo(heads), key=lambda n: n.seq)
     uses = {}
     if write_direct:
         for e in [h._ag for h in heads] + [e for node in order for e in node.in_entries]:

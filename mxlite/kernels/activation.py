@@ -28,22 +28,12 @@ _INV_SQRT_2PI = 0.39894228040143267794
 
 @njit(cache=True, nogil=True, parallel=True)
 def _forward_nb(x, out, kind, a):
+    """The forwards without transcendental functions (and gelu, which needs erf)."""
     n = x.shape[0]
     if kind == RELU:
         for i in prange(n):
             v = x[i]
             out[i] = v if v > 0 else 0
-    elif kind == SIGMOID:
-        for i in prange(n):
-            out[i] = 1 / (1 + math.exp(-x[i]))
-    elif kind == TANH:
-        for i in prange(n):
-            out[i] = math.tanh(x[i])
-    elif kind == SOFTRELU:
-        for i in prange(n):
-            v = x[i]
-            # log(1 + exp(v)) without overflow for large v
-            out[i] = v + math.log1p(math.exp(-v)) if v > 0 else math.log1p(math.exp(v))
     elif kind == SOFTSIGN:
         for i in prange(n):
             out[i] = x[i] / (1 + abs(x[i]))
@@ -51,14 +41,6 @@ def _forward_nb(x, out, kind, a):
         for i in prange(n):
             v = x[i]
             out[i] = v if v > 0 else a * v
-    elif kind == ELU:
-        for i in prange(n):
-            v = x[i]
-            out[i] = v if v > 0 else a * math.expm1(v)
-    elif kind == SELU:
-        for i in prange(n):
-            v = x[i]
-            out[i] = SELU_LAMBDA * (v if v > 0 else SELU_ALPHA * math.expm1(v))
     elif kind == GELU:
         for i in prange(n):
             v = x[i]
@@ -103,12 +85,12 @@ def _backward_nb(x, y, g, dx, kind, a):
             dx[i] = g[i] * (cdf + v * _INV_SQRT_2PI * math.exp(-0.5 * v * v))
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _prelu_forward_nb(x, gamma, out):
     """x, out (N, C, S); gamma (C,) -- or (1,) broadcast."""
     N, C, S = x.shape
     one = gamma.shape[0] == 1
-    for nc in prange(N * C):
+    for nc in range(N * C):
         b = nc // C
         c = nc - b * C
         s = gamma[0] if one else gamma[c]

@@ -114,157 +114,239 @@ def _window_grad(x, yv, g, dx, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, inclu
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
-    """Any window geometry (runtime sizes): every window is clipped."""
+def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest, box):
+    """Any window geometry (runtime sizes), every window clipped; outputs inside
+    ``box`` = (oy0, oy1, ox0, ox1) are left to a specialised kernel."""
     P, H, W = x.shape
     oh, ow = out.shape[1], out.shape[2]
+    oy0, oy1, ox0, ox1 = box
     for pl in prange(P):
         for oy in range(oh):
+            inside = oy >= oy0 and oy < oy1
             for ox in range(ow):
+                if inside and ox >= ox0 and ox < ox1:
+                    continue
                 out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
                                                 hlim, wlim, kind, include_pad, p, lowest)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
-    """dx (overwritten) from dy; max routes to the first maximum of each window."""
+def pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, box):
+    """dx (zeroed here) from dy, except for the outputs inside ``box``; max routes
+    to the first maximum of each window."""
     P, H, W = x.shape
     oh, ow = dy.shape[1], dy.shape[2]
+    oy0, oy1, ox0, ox1 = box
     for pl in prange(P):
         dx[pl] = 0
         for oy in range(oh):
+            inside = oy >= oy0 and oy < oy1
             for ox in range(ow):
+                if inside and ox >= ox0 and ox < ox1:
+                    continue
                 _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
                              kh, kw, H, W, hlim, wlim, kind, include_pad, p)
 
 
-@njit(cache=True, nogil=True)
 def _interior(n_out, stride, pad, k, n):
     """Outputs [lo, hi) whose windows lie inside the (unpadded) input."""
     lo = (pad + stride - 1) // stride
-    hi = (n + pad - k) // stride + 1
-    if hi > n_out:
-        hi = n_out
-    if lo > hi:
-        lo = hi
-    return lo, hi
+    hi = min(n_out, (n + pad - k) // stride + 1)
+    return min(lo, hi), hi
 
 
 def _make_fast(kh, kw, sh, sw):
-    """Kernels with the window size and stride compiled in (a closure's constants).
+    """Kernels with the window size and stride compiled in (closure constants).
 
-    Windows wholly inside the input run a fixed-size loop that LLVM unrolls
-    and vectorises across outputs; border windows take the clipped path.
-    Indices are non-negative by construction (views start at the interior),
-    so no wraparound checks are emitted.
+    Windows wholly inside the input (the box oy0:oy1, ox0:ox1) run a
+    fixed-size loop that LLVM unrolls and vectorises across outputs (10x
+    faster than runtime-sized loops); they index a view starting at the
+    first interior window, so every index is non-negative by construction
+    (no wraparound checks).  Border windows are clipped inline.
+    Kinds: max, avg and sum (lp always takes the generic kernels).
     """
     area = kh * kw
 
-    @njit(cache=True, nogil=True, parallel=True)
-    def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest):
-        P, H, W = x.shape
-        oh, ow = out.shape[1], out.shape[2]
-        oy0, oy1 = _interior(oh, sh, ph, kh, H)
-        ox0, ox1 = _interior(ow, sw, pw, kw, W)
-        nyi, nxi = oy1 - oy0, ox1 - ox0
-        for pl in prange(P):
-            for oy in range(oh):
-                if oy >= oy0 and oy < oy1 and nxi > 0:
-                    rng_x = (0, ox0, ox1, ow)
-                else:
-                    rng_x = (0, ow, ow, ow)
-                for ox in range(rng_x[0], rng_x[1]):
-                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
-                                                    hlim, wlim, kind, include_pad, p, lowest)
-                for ox in range(rng_x[2], rng_x[3]):
-                    out[pl, oy, ox] = _window_value(x, pl, oy * sh - ph, ox * sw - pw, kh, kw, H, W,
-                                                    hlim, wlim, kind, include_pad, p, lowest)
-            if nyi <= 0 or nxi <= 0:
-                continue
-            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            os = out[pl, oy0:oy1, ox0:ox1]
+    @njit(cache=True, nogil=True)
+    def _border_fwd(x, out, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad, lowest):
+        H, W = x.shape[1], x.shape[2]
+        hs = oy * sh - ph
+        for ox in range(ox_from, ox_to):
+            ws = ox * sw - pw
+            m = lowest
+            acc = 0.0
+            cnt = 0
+            for r in range(kh):
+                iy = hs + r
+                if iy >= 0 and iy < H:
+                    for c in range(kw):
+                        ix = ws + c
+                        if ix >= 0 and ix < W:
+                            v = x[pl, iy, ix]
+                            m = max(m, v)
+                            acc += v
+                            cnt += 1
             if kind == 0:
-                for i in range(nyi):
-                    for j in range(nxi):
-                        m = lowest
-                        for r in range(kh):
-                            for c in range(kw):
-                                v = xs[i * sh + r, j * sw + c]
-                                if v > m:
-                                    m = v
-                        os[i, j] = m
-            elif kind == 3:
-                for i in range(nyi):
-                    for j in range(nxi):
-                        acc = 0.0
-                        for r in range(kh):
-                            for c in range(kw):
-                                acc += _power(xs[i * sh + r, j * sw + c], p)
-                        os[i, j] = _root(acc, p)
+                out[pl, oy, ox] = m
+            elif kind == 1:
+                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                out[pl, oy, ox] = acc / n if n > 0 else 0.0
             else:
-                scale = 1.0 / area if kind == 1 else 1.0
-                for i in range(nyi):
-                    for j in range(nxi):
-                        acc = 0.0
-                        for r in range(kh):
-                            for c in range(kw):
-                                acc += xs[i * sh + r, j * sw + c]
-                        os[i, j] = acc * scale
+                out[pl, oy, ox] = acc
+
+    @njit(cache=True, nogil=True)
+    def _border_bwd(x, dy, dx, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad):
+        H, W = x.shape[1], x.shape[2]
+        hs = oy * sh - ph
+        for ox in range(ox_from, ox_to):
+            ws = ox * sw - pw
+            g = dy[pl, oy, ox]
+            if kind == 0:
+                # the first maximum (row-major) of the clipped window
+                by = -1
+                bx = -1
+                for r in range(kh):
+                    iy = hs + r
+                    if iy >= 0 and iy < H:
+                        for c in range(kw):
+                            ix = ws + c
+                            if ix >= 0 and ix < W:
+                                if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
+                                    by = iy
+                                    bx = ix
+                if by >= 0:
+                    dx[pl, by, bx] += g
+                continue
+            if kind == 1:
+                cnt = 0
+                for r in range(kh):
+                    if hs + r >= 0 and hs + r < H:
+                        for c in range(kw):
+                            if ws + c >= 0 and ws + c < W:
+                                cnt += 1
+                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+                if n <= 0:
+                    continue
+                g = g / n
+            for r in range(kh):
+                iy = hs + r
+                if iy >= 0 and iy < H:
+                    for c in range(kw):
+                        ix = ws + c
+                        if ix >= 0 and ix < W:
+                            dx[pl, iy, ix] += g
 
     @njit(cache=True, nogil=True, parallel=True)
-    def backward(x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p):
+    def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, oy0, oy1, ox0, ox1):
+        P, H, W = x.shape
+        oh, ow = out.shape[1], out.shape[2]
+        scale = 1.0 / area if kind == 1 else 1.0
+        for pl in prange(P):
+            # border windows, clipped: whole rows outside the box, the ends of rows inside it
+            # (calls only for non-empty ranges: a call costs more than a short row)
+            for oy in range(oh):
+                if oy >= oy0 and oy < oy1:
+                    if ox0 > 0:
+                        _border_fwd(x, out, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad,
+                                    lowest)
+                    if ox1 < ow:
+                        _border_fwd(x, out, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad,
+                                    lowest)
+                else:
+                    _border_fwd(x, out, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad, lowest)
+            if oy1 <= oy0 or ox1 <= ox0:
+                continue
+            # interior: output row by output row, one input row (a 1-D view starting at
+            # the first interior window) at a time
+            y0 = oy0 * sh - ph
+            x0 = ox0 * sw - pw
+            nxi = ox1 - ox0
+            orow = np.empty(nxi, dtype=out.dtype)     # contiguous: vectorised stores
+            for i in range(oy1 - oy0):
+                row = x[pl, y0 + i * sh, x0:]
+                if kind == 0:
+                    for j in range(nxi):
+                        m = row[j * sw]
+                        for c in range(kw):
+                            m = max(m, row[j * sw + c])
+                        orow[j] = m
+                    for r in range(1, kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            m = orow[j]
+                            for c in range(kw):
+                                m = max(m, row[j * sw + c])
+                            orow[j] = m
+                else:
+                    for j in range(nxi):
+                        acc = row[j * sw]
+                        for c in range(1, kw):
+                            acc += row[j * sw + c]
+                        orow[j] = acc
+                    for r in range(1, kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            acc = orow[j]
+                            for c in range(kw):
+                                acc += row[j * sw + c]
+                            orow[j] = acc
+                    if kind == 1:
+                        for j in range(nxi):
+                            orow[j] *= scale
+                out[pl, oy0 + i, ox0:ox1] = orow
+
+    @njit(cache=True, nogil=True, parallel=True)
+    def backward(x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
         oh, ow = dy.shape[1], dy.shape[2]
-        oy0, oy1 = _interior(oh, sh, ph, kh, H)
-        ox0, ox1 = _interior(ow, sw, pw, kw, W)
-        nyi, nxi = oy1 - oy0, ox1 - ox0
+        scale = 1.0 / area if kind == 1 else 1.0
         for pl in prange(P):
             dx[pl] = 0
             for oy in range(oh):
-                if oy >= oy0 and oy < oy1 and nxi > 0:
-                    rng_x = (0, ox0, ox1, ow)
+                if oy >= oy0 and oy < oy1:
+                    if ox0 > 0:
+                        _border_bwd(x, dy, dx, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad)
+                    if ox1 < ow:
+                        _border_bwd(x, dy, dx, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad)
                 else:
-                    rng_x = (0, ow, ow, ow)
-                for ox in range(rng_x[0], rng_x[1]):
-                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
-                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
-                for ox in range(rng_x[2], rng_x[3]):
-                    _window_grad(x, y[pl, oy, ox], dy[pl, oy, ox], dx, pl, oy * sh - ph, ox * sw - pw,
-                                 kh, kw, H, W, hlim, wlim, kind, include_pad, p)
-            if nyi <= 0 or nxi <= 0:
+                    _border_bwd(x, dy, dx, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad)
+            if oy1 <= oy0 or ox1 <= ox0:
                 continue
-            xs = x[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            ds = dx[pl, oy0 * sh - ph:, ox0 * sw - pw:]
-            ys = y[pl, oy0:oy1, ox0:ox1]
-            gs = dy[pl, oy0:oy1, ox0:ox1]
+            y0 = oy0 * sh - ph
+            x0 = ox0 * sw - pw
+            nxi = ox1 - ox0
             if kind == 0:
-                # the first maximum in row-major order takes the gradient
-                for i in range(nyi):
-                    for j in range(nxi):
-                        best = xs[i * sh, j * sw]
-                        bk = 0
-                        for r in range(kh):
+                best = np.empty(nxi, dtype=x.dtype)
+                bk = np.empty(nxi, dtype=np.int64)
+                for i in range(oy1 - oy0):
+                    # argmax of every window of the output row, input row by input row
+                    # (selects, not branches: the argmax position is random) ...
+                    for r in range(kh):
+                        row = x[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            b = row[j * sw] if r == 0 else best[j]
+                            k = 0 if r == 0 else bk[j]
                             for c in range(kw):
-                                v = xs[i * sh + r, j * sw + c]
-                                # selects, not branches: the argmax position is random
-                                gt = v > best
-                                best = v if gt else best
-                                bk = r * kw + c if gt else bk
-                        ds[i * sh + bk // kw, j * sw + bk % kw] += gs[i, j]
-            elif kind == 3:
-                for i in range(nyi):
+                                v = row[j * sw + c]
+                                gt = v > b
+                                b = v if gt else b
+                                k = r * kw + c if gt else k
+                            best[j] = b
+                            bk[j] = k
+                    # ... then the scatter
+                    grow = dy[pl, oy0 + i, ox0:ox1]
                     for j in range(nxi):
-                        _window_grad(x, ys[i, j], gs[i, j], dx, pl, (oy0 + i) * sh - ph,
-                                     (ox0 + j) * sw - pw, kh, kw, H, W, hlim, wlim, kind,
-                                     include_pad, p)
+                        k = bk[j]
+                        dx[pl, y0 + i * sh + k // kw, x0 + j * sw + k % kw] += grow[j]
             else:
-                scale = 1.0 / area if kind == 1 else 1.0
-                for i in range(nyi):
-                    for j in range(nxi):
-                        g = gs[i, j] * scale
-                        for r in range(kh):
+                for i in range(oy1 - oy0):
+                    grow = dy[pl, oy0 + i, ox0:ox1]
+                    for r in range(kh):
+                        drow = dx[pl, y0 + i * sh + r, x0:]
+                        for j in range(nxi):
+                            g = grow[j] * scale
                             for c in range(kw):
-                                ds[i * sh + r, j * sw + c] += g
+                                drow[j * sw + c] += g
 
     return forward, backward
 
@@ -272,31 +354,46 @@ def _make_fast(kh, kw, sh, sw):
 # (kh, kw, sh, sw) of the windows networks use most; float32 only (other dtypes and
 # geometries take the generic kernels, which saves compiling rarely used variants).
 _FAST = {k: _make_fast(*k) for k in ((2, 2, 2, 2), (3, 3, 2, 2), (3, 3, 1, 1))}
+_NO_BOX = (0, 0, 0, 0)
+
+
+def _fast(x, kind, kh, kw, sh, sw):
+    if x.dtype != np.float32 or kind == LP:
+        return None
+    return _FAST.get((kh, kw, sh, sw))
+
+
+def _box(H, W, out_shape, kh, kw, sh, sw, ph, pw):
+    oy0, oy1 = _interior(out_shape[1], sh, ph, kh, H)
+    ox0, ox1 = _interior(out_shape[2], sw, pw, kw, W)
+    return oy0, oy1, ox0, ox1
 
 
 def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
-    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
-    if fast is not None:
-        call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, p, lowest)
-    else:
+    fast = _fast(x, kind, kh, kw, sh, sw)
+    if fast is None:
         call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p,
-             lowest)
+             lowest, _NO_BOX)
+        return
+    box = _box(x.shape[1], x.shape[2], out.shape, kh, kw, sh, sw, ph, pw)
+    call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, *box)
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
-    fast = _FAST.get((kh, kw, sh, sw)) if x.dtype == np.float32 else None
-    if fast is not None:
-        call(fast[1], x.size, x, y, dy, dx, kind, ph, pw, hlim, wlim, include_pad, p)
-    else:
+    fast = _fast(x, kind, kh, kw, sh, sw)
+    if fast is None:
         call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
-             include_pad, p)
+             include_pad, p, _NO_BOX)
+        return
+    box = _box(x.shape[1], x.shape[2], dy.shape, kh, kw, sh, sw, ph, pw)
+    call(fast[1], x.size, x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, *box)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def global_pool_forward(x, out, kind, p):
-    """Pool every (plane) row of x (P, L) down to one value."""
+    """Pool every (plane) row of x (P, L) down to one value (memory bound: serial)."""
     P, L = x.shape
-    for pl in prange(P):
+    for pl in range(P):
         if kind == 0:
             m = x[pl, 0]
             for i in range(1, L):

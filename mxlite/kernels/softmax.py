@@ -10,7 +10,7 @@ parallel.  ``sign`` is -1 for softmin.
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from . import _threads
 
@@ -45,48 +45,19 @@ def backward(y, g, dx, scale, log, lens, use_len):
 
 
 @njit(cache=True, nogil=True)
-def _row_softmax(x, y, n, inv_t, sign, log, limit):
-    m = -np.inf
-    for k in range(limit):
-        v = sign * x[k] * inv_t
-        if v > m:
-            m = v
-    s = 0.0
-    if log:
-        for k in range(limit):
-            s += math.exp(sign * x[k] * inv_t - m)
-        ls = math.log(s) + m
-        for k in range(limit):
-            y[k] = sign * x[k] * inv_t - ls
-    else:
-        for k in range(limit):
-            e = math.exp(sign * x[k] * inv_t - m)
-            y[k] = e
-            s += e
-        r = 1.0 / s
-        for k in range(limit):
-            y[k] *= r
-    for k in range(limit, n):
-        y[k] = 0
-
-
-@njit(cache=True, nogil=True, parallel=True)
 def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
+    """General case (an inner axis, or lengths): per (outer, inner) position,
+    over the first lens entries of n.  Serial: the common last-axis case goes
+    through numpy, and this one is rarely large."""
     O, N, I = x.shape
-    if I == 1:
-        for o in prange(O):
-            limit = N
-            if use_len:
-                limit = min(max(lens[o, 0], 0), N)
-            _row_softmax(x[o, :, 0], y[o, :, 0], N, inv_t, sign, log, limit)
-        return
-    for o in prange(O):
-        m = np.full(I, -np.inf)
-        s = np.zeros(I)
-        lim = np.full(I, N)
-        if use_len:
-            for j in range(I):
-                lim[j] = min(max(lens[o, j], 0), N)
+    m = np.empty(I)
+    s = np.empty(I)
+    lim = np.empty(I, dtype=np.int64)
+    for o in range(O):
+        for j in range(I):
+            m[j] = -np.inf
+            s[j] = 0.0
+            lim[j] = min(max(lens[o, j], 0), N) if use_len else N
         for k in range(N):
             for j in range(I):
                 if k < lim[j]:
@@ -98,15 +69,11 @@ def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
                 if k < lim[j]:
                     e = math.exp(sign * x[o, k, j] * inv_t - m[j])
                     s[j] += e
-                    if not log:
-                        y[o, k, j] = e
+                    y[o, k, j] = e
                 else:
                     y[o, k, j] = 0
         for j in range(I):
-            if log:
-                s[j] = math.log(s[j]) + m[j]
-            else:
-                s[j] = 1.0 / s[j]
+            s[j] = math.log(s[j]) + m[j] if log else 1.0 / s[j]
         for k in range(N):
             for j in range(I):
                 if k < lim[j]:
@@ -116,11 +83,11 @@ def softmax_forward(x, y, inv_t, sign, log, lens, use_len):
                         y[o, k, j] *= s[j]
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def softmax_backward(y, g, dx, scale, log, lens, use_len):
-    """dx from the saved output y; ``scale`` = sign / temperature."""
+    """dx from the saved output y; ``scale`` = sign / temperature (memory bound: serial)."""
     O, N, I = y.shape
-    for o in prange(O):
+    for o in range(O):
         for j in range(I):
             limit = N
             if use_len:
@@ -140,7 +107,7 @@ def softmax_backward(y, g, dx, scale, log, lens, use_len):
                 dx[o, k, j] = 0
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def softmax_output_grad(p, label, dx, ignore_label, use_ignore, smooth, scale):
     """SoftmaxOutput's gradient on (O, K, I) probabilities and (O, I) labels.
 
@@ -150,7 +117,7 @@ def softmax_output_grad(p, label, dx, ignore_label, use_ignore, smooth, scale):
     O, K, I = p.shape
     off = smooth / (K - 1) if K > 1 else 0.0
     ig = int(ignore_label)
-    for o in prange(O):
+    for o in range(O):
         for j in range(I):
             t = int(label[o, j])
             if use_ignore and t == ig:

@@ -65,10 +65,6 @@ class FullyConnected(Operator):
         return shapes, [out]
 
     @staticmethod
-    def _flat(attrs, x, K):
-        return x.reshape(-1, K)
-
-    @staticmethod
     def _rows(attrs, x, w, out_shape):
         """(rows, K) of the product; a zero-size data axis is real here, not unknown."""
         rows = shape_size(out_shape[:-1]) if not attrs.flatten else out_shape[0]

@@ -190,12 +190,16 @@ class Pooling(Operator):
         yc = as_compute(y)
         if attrs.global_pool:
             n = x.shape[0] * x.shape[1]
-            k = tuple(x.shape[2:])
-            sh = (1,) * len(k)
-            # a global window is an ordinary window covering the whole input
-            xp = xc.reshape(n, 1, -1)
-            call(pool.pool_backward, x.size, xp, yc.reshape(n, 1, 1), dy.reshape(n, 1, 1), dx.reshape(n, 1, -1),
-                               kind, 1, xp.shape[2], 1, 1, 0, 0, 1, xp.shape[2], True, p)
+            dxf = dx.reshape(n, -1)
+            if kind in (1, 2):      # every element gets dy (/ size): a broadcast
+                scale = 1.0 / dxf.shape[1] if kind == 1 else 1.0
+                np.copyto(dxf, dy.reshape(n, 1) * dt(scale))
+            else:
+                # a global window is an ordinary window covering the whole input
+                xp = xc.reshape(n, 1, -1)
+                call(pool.pool_backward, x.size, xp, yc.reshape(n, 1, 1), dy.reshape(n, 1, 1),
+                     dx.reshape(n, 1, -1), kind, 1, xp.shape[2], 1, 1, 0, 0, 1, xp.shape[2], True,
+                     p, (0, 0, 0, 0))
             return [dx.astype(x.dtype, copy=False)]
         (kh, kw), (sh, sw), (ph, pw), (qh, qw) = self._args(attrs, g)
         n_sp = x.ndim - 2

@@ -1,0 +1,203 @@
+"""Winograd F(2x2, 3x3) convolution for 3x3, stride-1, undilated, ungrouped layers.
+
+Each 4x4 input tile (tiles step by 2) gives a 2x2 output tile:
+``Y = A^T [(G g G^T) * (B^T d B)] A``.  Over a chunk of images the 16
+elementwise products become 16 GEMMs ``U[k] (F x C) @ V[k] (C x tiles)``:
+2.25x fewer multiplications than im2col + GEMM, for two cheap transforms.
+The rounding differs from the direct sum by a few float32 ulps.
+
+Layouts: ``V`` and ``M`` are (16, channels, tiles) with tile index
+``(b * th + ti) * tw + tj``; ``k = 4 * row + column`` of the 4x4 transform.
+"""
+import numpy as np
+from numba import njit
+
+_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+
+
+def transform_weight(w):
+    """U (16, F, C) = G g G^T for every (f, c) kernel g (3 x 3)."""
+    F, C = w.shape[0], w.shape[1]
+    u = np.einsum('ai,fcij,bj->abfc', _G, w.astype(np.float64), _G)
+    return np.ascontiguousarray(u.reshape(16, F, C), dtype=w.dtype)
+
+
+@njit(cache=True, nogil=True)
+def transform_input(xp, v, th, tw):
+    """V[k, c, t] = (B^T d B)[k] for the 4x4 tiles d of the padded input xp (B, C, Hp, Wp).
+
+    Per tile row: B^T combines the four input rows into four contiguous rows
+    ``s``, then each of the 16 outputs is one loop over the tiles reading
+    ``s`` at stride 2 and writing a contiguous run of V: simple loops that
+    vectorise (a loop writing all 16 outputs per tile does not).
+    """
+    B, C, Hp, Wp = xp.shape
+    s = np.empty((4, Wp), xp.dtype)
+    for b in range(B):
+        for c in range(C):
+            plane = xp[b, c]
+            for ti in range(th):
+                r0 = plane[2 * ti]
+                r1 = plane[2 * ti + 1]
+                r2 = plane[2 * ti + 2]
+                r3 = plane[2 * ti + 3]
+                for x in range(Wp):
+                    s[0, x] = r0[x] - r2[x]
+                    s[1, x] = r1[x] + r2[x]
+                    s[2, x] = r2[x] - r1[x]
+                    s[3, x] = r1[x] - r3[x]
+                base = (b * th + ti) * tw
+                for i in range(4):
+                    si = s[i]
+                    o0 = v[4 * i, c, base:base + tw]
+                    o1 = v[4 * i + 1, c, base:base + tw]
+                    o2 = v[4 * i + 2, c, base:base + tw]
+                    o3 = v[4 * i + 3, c, base:base + tw]
+                    for j in range(tw):
+                        o0[j] = si[2 * j] - si[2 * j + 2]
+                    for j in range(tw):
+                        o1[j] = si[2 * j + 1] + si[2 * j + 2]
+                    for j in range(tw):
+                        o2[j] = si[2 * j + 2] - si[2 * j + 1]
+                    for j in range(tw):
+                        o3[j] = si[2 * j + 1] - si[2 * j + 3]
+
+
+@njit(cache=True, nogil=True)
+def transform_output(m, out, th, tw, bias, use_bias):
+    """out (B, F, oh, ow) = A^T M A for every tile (plus bias); M is (16, F, tiles).
+
+    Per tile row: A^T reduces the 16 contiguous runs of M to 8 (``a``), then
+    A gives two output rows, assembled in a scratch row and copied out.
+    """
+    B, F, oh, ow = out.shape
+    a = np.empty((8, tw), m.dtype)
+    row = np.empty(2 * tw, out.dtype)
+    for b in range(B):
+        for f in range(F):
+            bv = bias[f] if use_bias else 0.0
+            for ti in range(th):
+                base = (b * th + ti) * tw
+                for col in range(4):
+                    m0 = m[col, f, base:base + tw]
+                    m1 = m[4 + col, f, base:base + tw]
+                    m2 = m[8 + col, f, base:base + tw]
+                    m3 = m[12 + col, f, base:base + tw]
+                    a0 = a[col]
+                    a1 = a[4 + col]
+                    for j in range(tw):
+                        a0[j] = m0[j] + m1[j] + m2[j]
+                        a1[j] = m1[j] - m2[j] - m3[j]
+                y = 2 * ti
+                for half in range(2):
+                    if y + half >= oh:
+                        break
+                    p0 = a[4 * half]
+                    p1 = a[4 * half + 1]
+                    p2 = a[4 * half + 2]
+                    p3 = a[4 * half + 3]
+                    for j in range(tw):
+                        row[2 * j] = p0[j] + p1[j] + p2[j] + bv
+                        row[2 * j + 1] = p1[j] - p2[j] - p3[j] + bv
+                    out[b, f, y + half, :] = row[:ow]
+
+
+@njit(cache=True, nogil=True)
+def transform_grad_output(dy, dm, th, tw):
+    """dM[k, f, t] = (A g A^T)[k] for the 2x2 tiles g of dy (B, F, oh, ow), zero past its edge.
+
+    The transpose of transform_output: the gradient reaching M when Y = A^T M A.
+    """
+    B, F, oh, ow = dy.shape
+    e0 = np.zeros(2 * tw, dm.dtype)
+    e1 = np.zeros(2 * tw, dm.dtype)
+    r = np.empty((4, 2 * tw), dm.dtype)
+    for b in range(B):
+        for f in range(F):
+            for ti in range(th):
+                y = 2 * ti
+                e0[:ow] = dy[b, f, y]
+                if y + 1 < oh:
+                    e1[:ow] = dy[b, f, y + 1]
+                else:
+                    e1[:] = 0
+                for x in range(2 * tw):
+                    r[0, x] = e0[x]
+                    r[1, x] = e0[x] + e1[x]
+                    r[2, x] = e0[x] - e1[x]
+                    r[3, x] = -e1[x]
+                base = (b * th + ti) * tw
+                for i in range(4):
+                    ri = r[i]
+                    o0 = dm[4 * i, f, base:base + tw]
+                    o1 = dm[4 * i + 1, f, base:base + tw]
+                    o2 = dm[4 * i + 2, f, base:base + tw]
+                    o3 = dm[4 * i + 3, f, base:base + tw]
+                    for j in range(tw):
+                        o0[j] = ri[2 * j]
+                    for j in range(tw):
+                        o1[j] = ri[2 * j] + ri[2 * j + 1]
+                    for j in range(tw):
+                        o2[j] = ri[2 * j] - ri[2 * j + 1]
+                    for j in range(tw):
+                        o3[j] = -ri[2 * j + 1]
+
+
+def weight_grad_from(du):
+    """dW (F, C, 3, 3) = G^T dU G from the Winograd-domain gradient dU (16, F, C)."""
+    F, C = du.shape[1], du.shape[2]
+    return np.einsum('ai,abfc,bj->fcij', _G, du.astype(np.float64).reshape(4, 4, F, C), _G)
+
+
+def weight_grad_part(x, dy, ph, pw, chunk_tiles):
+    """The Winograd-domain weight gradient dU (16, F, C) of images x (B, C, H, W) with
+    output gradient dy (B, F, oh, ow): dU[k] = dM[k] @ V[k]^T summed over tiles."""
+    B, C, H, W = x.shape
+    F, oh, ow = dy.shape[1], dy.shape[2], dy.shape[3]
+    th, tw = -(-oh // 2), -(-ow // 2)
+    Hp, Wp = 2 * th + 2, 2 * tw + 2
+    nb = max(1, min(B, chunk_tiles // (th * tw)))
+    xp = np.zeros((nb, C, Hp, Wp), x.dtype)
+    du = np.zeros((16, F, C), x.dtype)
+    for b0 in range(0, B, nb):
+        b1 = min(B, b0 + nb)
+        n = b1 - b0
+        xpc = xp[:n]
+        xpc[:, :, ph:ph + H, pw:pw + W] = x[b0:b1]
+        v = np.empty((16, C, n * th * tw), x.dtype)
+        transform_input(xpc, v, th, tw)
+        dm = np.empty((16, F, n * th * tw), x.dtype)
+        transform_grad_output(np.ascontiguousarray(dy[b0:b1]), dm, th, tw)
+        du += np.matmul(dm, v.transpose(0, 2, 1))
+    return du
+
+
+def applicable(x_shape, w_shape, geo, groups, dtype):
+    """3x3, stride 1, no dilation, one group, float32, and enough channels to pay."""
+    kh, kw, sh, sw, ph, pw, dh, dw = geo
+    return (kh == 3 and kw == 3 and sh == 1 and sw == 1 and dh == 1 and dw == 1 and groups == 1
+            and dtype == np.float32 and x_shape[1] >= 16 and w_shape[0] >= 16
+            and x_shape[2] + 2 * ph >= 4 and x_shape[3] + 2 * pw >= 4)
+
+
+def conv_part(x, u, bias, out, ph, pw, chunk_tiles):
+    """Winograd convolution of images x (B, C, H, W) into out (B, F, oh, ow), serially,
+    ``chunk_tiles`` tiles (a few images) at a time."""
+    B, C, H, W = x.shape
+    F, oh, ow = out.shape[1], out.shape[2], out.shape[3]
+    th, tw = -(-oh // 2), -(-ow // 2)
+    Hp, Wp = 2 * th + 2, 2 * tw + 2
+    nb = max(1, min(B, chunk_tiles // (th * tw)))
+    use_bias = bias is not None
+    bias_arr = bias if use_bias else np.zeros(1, x.dtype)
+    xp = np.zeros((nb, C, Hp, Wp), x.dtype)
+    for b0 in range(0, B, nb):
+        b1 = min(B, b0 + nb)
+        n = b1 - b0
+        xpc = xp[:n]
+        # zero padding (and the extra bottom/right row/column of odd outputs)
+        xpc[:, :, ph:ph + H, pw:pw + W] = x[b0:b1]
+        v = np.empty((16, C, n * th * tw), x.dtype)
+        transform_input(xpc, v, th, tw)
+        m = np.matmul(u, v)
+        transform_output(m, out[b0:b1], th, tw, bias_arr, use_bias)
