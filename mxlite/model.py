@@ -33,22 +33,22 @@ def _cpu():
 
 def load_params(prefix, epoch):
     """(arg_params, aux_params) from ``prefix-%04d.params``."""
+    from .ndarray.serialization import load_named
     fname = '%s-%04d.params' % (prefix, epoch)
-    save_dict = nd.load(fname)
-    if not isinstance(save_dict, dict):
-        raise MXNetError('%s holds an unnamed list of arrays; a checkpoint needs names prefixed '
-                         'with arg: or aux:' % fname)
+    save_dict, where = load_named(fname)
     arg_params, aux_params = {}, {}
     for k, v in save_dict.items():
         tp, sep, name = k.partition(':')
         if not sep:
-            raise MXNetError('%s: array name %r has no arg:/aux: prefix' % (fname, k))
+            raise MXNetError('%s: array name %r at byte %d has no arg:/aux: prefix'
+                             % (fname, k, where[k]))
         if tp == 'arg':
             arg_params[name] = v
         elif tp == 'aux':
             aux_params[name] = v
         else:
-            raise MXNetError('%s: array name %r: prefix must be arg: or aux:' % (fname, k))
+            raise MXNetError('%s: array name %r at byte %d: prefix must be arg: or aux:'
+                             % (fname, k, where[k]))
     return arg_params, aux_params
 
 

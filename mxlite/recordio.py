@@ -140,6 +140,15 @@ class RecordReader:
             data = f.read(padded)
             if len(data) != padded:
                 raise self._fail(pos, 'truncated record data')
+            # writers split a record at every aligned magic word, so one inside the data
+            # means bytes were lost or duplicated here (and a partition could start in it)
+            hit = data.find(_MAGIC_BYTES, 0, length & ~3)
+            while hit >= 0:
+                if not hit & 3:
+                    raise self._fail(pos + 8 + hit, 'magic number inside the data of the record '
+                                                    'at byte %d (writers never leave one there)'
+                                     % pos)
+                hit = data.find(_MAGIC_BYTES, hit + 1, length & ~3)
             self.pos = pos + 8 + padded
             if padded != length:
                 data = data[:length]

@@ -112,8 +112,14 @@ def make_list(args):
 
 def read_list(path_in):
     """Yield [index, path, label, ...] items of a .lst file, skipping bad lines."""
-    with open(path_in) as fin:
-        for lineno, line in enumerate(fin, 1):
+    with open(path_in, 'rb') as fin:
+        for lineno, raw in enumerate(fin, 1):
+            try:
+                line = raw.decode('utf-8')
+            except UnicodeDecodeError:
+                print('lst line is not UTF-8 text, skipped (%s line %d)' % (path_in, lineno),
+                      file=sys.stderr)
+                continue
             line = [i.strip() for i in line.strip().split('\t')]
             if line == ['']:
                 continue

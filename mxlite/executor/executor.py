@@ -9,6 +9,7 @@ from ..context import Context
 from ..ndarray.ndarray import NDArray
 from ..ops.infer import fmt
 from .plan import build_plan
+from .memory_limit import check
 
 __all__ = ['Executor']
 
@@ -34,6 +35,32 @@ def _as_list_or_dict(value, names, what, allow_missing=False):
                      % (what, type(value).__name__))
 
 
+def _nbytes(shape, dtype):
+    n = np.dtype(dtype).itemsize
+    for d in shape:
+        n *= int(d)
+    return n
+
+
+def _fresh_bytes(arg_names, arg_shapes, arg_types, aux_names, aux_shapes, aux_types, reqs,
+                 shared, shared_arg_names, shared_exec):
+    """Bytes simple_bind will allocate: (arguments, gradients, auxiliary states)."""
+    args = grads = aux = 0
+    for n, s, t in zip(arg_names, arg_shapes, arg_types):
+        s = tuple(s)
+        if not (n in shared and shared[n].shape == s and
+                (shared_arg_names is None or n in shared_arg_names)):
+            args += _nbytes(s, t)
+        if reqs[n] != 'null':
+            g = shared_exec.grad_dict.get(n) if shared_exec is not None else None
+            if g is None or g.shape != s:
+                grads += _nbytes(s, t)
+    for n, s, t in zip(aux_names, aux_shapes, aux_types):
+        if not (n in shared and shared[n].shape == tuple(s)):
+            aux += _nbytes(s, t)
+    return args, grads, aux
+
+
 def _reqs(grad_req, names):
     if isinstance(grad_req, str):
         reqs = {n: grad_req for n in names}
@@ -55,7 +82,7 @@ def _reqs(grad_req, names):
 class Executor:
     """Runs a bound Symbol.  Create with ``Symbol.bind`` or ``Symbol.simple_bind``."""
 
-    def __init__(self, symbol, ctx, arg_dict, grad_dict, grad_reqs, aux_dict):
+    def __init__(self, symbol, ctx, arg_dict, grad_dict, grad_reqs, aux_dict, fresh_bytes=0):
         self._symbol = symbol
         self._ctx = ctx
         self._arg_names = symbol.list_arguments()
@@ -71,7 +98,7 @@ class Executor:
             {n: a._data for n, a in zip(self._aux_names, self.aux_arrays)},
             {n: g._data for n, g in zip(self._arg_names, self.grad_arrays) if g is not None},
             {n: (grad_reqs.get(n, 'null') if grad_dict.get(n) is not None else 'null')
-             for n in self._arg_names})
+             for n in self._arg_names}, fresh_bytes)
         self.outputs = [NDArray(a, ctx) for a in self._plan.head_arrays]
         self._output_names = symbol.list_outputs()
         self._forward_done = False
@@ -137,6 +164,10 @@ class Executor:
             shared = dict(shared_exec.arg_dict)
             shared.update(shared_exec.aux_dict)
         reqs = _reqs(grad_req, arg_names)
+        fresh = _fresh_bytes(arg_names, arg_shapes, arg_types, aux_names, aux_shapes, aux_types,
+                             reqs, shared, shared_arg_names, shared_exec)
+        check('simple_bind', sum(fresh), sum(fresh),
+              list(zip(('arguments', 'gradients', 'auxiliary states'), fresh)), at_least=True)
         arg_dict, grad_dict, aux_dict = {}, {}, {}
         for n, s, t in zip(arg_names, arg_shapes, arg_types):
             if n in shared and shared[n].shape == tuple(s) and \
@@ -156,7 +187,7 @@ class Executor:
                 aux_dict[n] = shared[n]
             else:
                 aux_dict[n] = NDArray(np.zeros(s, dtype=t), ctx)
-        return cls(symbol, ctx, arg_dict, grad_dict, reqs, aux_dict)
+        return cls(symbol, ctx, arg_dict, grad_dict, reqs, aux_dict, sum(fresh))
 
     # -- dictionaries ------------------------------------------------------
     @property
@@ -300,6 +331,10 @@ class Executor:
             arg_shapes, _, aux_shapes = self._symbol.infer_shape(**known)
         if arg_shapes is None:
             raise MXNetError('reshape: cannot infer all shapes from %s' % kwargs)
+        fresh = sum(_nbytes(s, a._data.dtype) * (1 if g is None else 2)
+                    for s, a, g in zip(arg_shapes, self.arg_arrays, self.grad_arrays)
+                    if a.shape != tuple(s))
+        check('reshape', fresh, fresh, [('new arguments and gradients', fresh)], at_least=True)
         args, grads, aux = {}, {}, {}
         for n, s, a, g in zip(self._arg_names, arg_shapes, self.arg_arrays, self.grad_arrays):
             s = tuple(s)
@@ -319,7 +354,7 @@ class Executor:
                 raise MXNetError('reshape: auxiliary state %s would change shape from %s to %s'
                                  % (n, fmt(a.shape), fmt(tuple(s))))
             aux[n] = a
-        ex = Executor(self._symbol, self._ctx, args, grads, self._grad_reqs, aux)
+        ex = Executor(self._symbol, self._ctx, args, grads, self._grad_reqs, aux, fresh)
         ex._monitor, ex._monitor_all = self._monitor, self._monitor_all
         return ex
 

@@ -8,15 +8,15 @@
 * a memory plan over the forward and backward passes together: every
   intermediate value (activations, hidden outputs kept for backward,
   gradients of intermediates) has a lifetime in steps; values whose
-  lifetimes do not overlap share storage blocks (best-fit free list, blocks
-  grow to their largest user), and an operator that allows it writes its
-  output over an input that dies at that step (in-place).  Values the
-  backward pass reads (per each operator's ``grad_needs``) stay alive until
-  then.  With no gradients requested, nothing is kept for backward.
+  lifetimes do not overlap share bytes of one arena (offsets placed greedily,
+  largest first), and an operator that allows it writes its output over an
+  input that dies at that step (in-place).  Values the backward pass reads
+  (per each operator's ``backward_reads``) stay alive until then.  With no gradients requested, nothing is kept for backward.
 """
 import numpy as np
 
 from ..base import MXNetError
+from .memory_limit import check
 from ..ops.registry import OpContext
 from ..ops.infer import fmt
 from ..symbol.graph import topo_order
@@ -124,8 +124,24 @@ def _assign_offsets(values, group):
     return offsets, total
 
 
-def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
-    """Plan ``symbol`` over numpy arrays: dicts name -> array and name -> req."""
+def _check_memory(plan, external, var_array, grad_arrays, fresh_bytes):
+    inputs = {id(a): a.nbytes for a in var_array.values()}
+    inputs.update((id(a), a.nbytes) for a in grad_arrays.values())
+    made_here = sum(a.nbytes for a in external.values() if id(a) not in inputs)
+    internal = sum(plan.blocks)
+    total = internal + made_here + sum(inputs.values())
+    check('bind', internal + made_here + fresh_bytes, total,
+          [('arguments, gradients and auxiliary states', sum(inputs.values())),
+           ('internal buffers', internal), ('outputs', made_here)])
+
+
+def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_bytes=0):
+    """Plan ``symbol`` over numpy arrays: dicts name -> array and name -> req.
+
+    ``fresh_bytes``: how many bytes of those arrays the caller has just
+    allocated and not yet written (``simple_bind``'s zeros), which the
+    memory check counts as new memory with the plan's own buffers.
+    """
     plan = Plan()
     heads = symbol._outputs
     nodes = topo_order(heads)
@@ -260,13 +276,15 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs):
             values[('g', k)] = (shapes[k], types[k], t, grad_last[k])
             group[('g', k)] = ('g', k)
     offsets, arena_bytes = _assign_offsets(values, group)
+    # check the planned size against the memory there is, then materialise the arena and views
+    plan.blocks = [arena_bytes]
+    plan.planned_bytes = arena_bytes + sum(a.nbytes for a in external.values())
+    _check_memory(plan, external, var_array, grad_arrays, fresh_bytes)
     arena = np.empty(max(arena_bytes, 1), dtype=np.uint8)
     arrays = dict(external)
     for v, (shape, dtype, _, _) in values.items():
         off = offsets[group[v]]
         arrays[v] = arena[off:off + _nbytes(shape, dtype)].view(dtype).reshape(shape)
-    plan.blocks = [arena_bytes]
-    plan.planned_bytes = arena_bytes + sum(a.nbytes for a in external.values())
     plan.naive_bytes = naive + sum(a.nbytes for v, a in external.items() if v[0] == 'g')
 
     def fwd_array(s, i):

@@ -118,23 +118,28 @@ class ImageIter(DataIter):
     def _read_list(path_imglist, dtype, imgkeys):
         imglist = {}
         try:
-            fin = open(path_imglist)
+            fin = open(path_imglist, 'rb')
         except OSError as e:
             raise MXNetError('ImageIter: cannot read image list %s: %s'
                              % (path_imglist, e.strerror or e)) from None
         with fin:
-            for lineno, line in enumerate(fin, 1):
+            for lineno, raw in enumerate(fin, 1):
+                try:
+                    line = raw.decode('utf-8')
+                except UnicodeDecodeError:
+                    raise MXNetValueError('%s line %d: not UTF-8 text'
+                                          % (path_imglist, lineno)) from None
                 parts = line.strip().split('\t')
                 if parts == ['']:
                     continue
                 if len(parts) < 3:
                     raise MXNetValueError('%s line %d: expected "index<TAB>label(s)<TAB>path", '
-                                          'got %r' % (path_imglist, lineno, line.rstrip('\n')))
+                                          'got %.80r' % (path_imglist, lineno, line.rstrip('\n')))
                 try:
                     label = array(np.array(parts[1:-1], dtype=np.float64), dtype=dtype)
                     key = int(parts[0])
                 except (ValueError, MXNetError):
-                    raise MXNetValueError('%s line %d: bad index or label in %r'
+                    raise MXNetValueError('%s line %d: bad index or label in %.80r'
                                           % (path_imglist, lineno, line.rstrip('\n'))) from None
                 imglist[key] = (label, parts[-1])
                 imgkeys.append(key)

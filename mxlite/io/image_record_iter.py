@@ -13,6 +13,12 @@ arrays on ``cpu_pinned(0)`` (``cpu(0)`` with ``device_id=-1``).  With
 ``round_batch`` the last batch wraps around to the first images and the
 next epoch continues after them, as in MXNet.
 
+A record whose image or labels cannot be read raises ``MXNetError`` naming
+its image index (the record id), its byte offset and the file; with
+``on_bad_image='skip'`` (mxlite's addition) it is logged, counted in
+``num_skipped`` and its slot filled from the records that follow.  ``next``
+and ``reset`` may be called from several threads.
+
 Differences from MXNet: random augmentations draw from mxlite's own
 generator (seeded by ``seed_aug``, else ``seed``), so they are reproducible
 for any number of threads but are not MXNet's random numbers; with
@@ -50,38 +56,49 @@ def _cv2():
 def read_label_list(path, label_width):
     """MXNet's ImageLabelMap: image index -> label_width floats from a .lst file."""
     try:
-        f = open(path)
+        f = open(path, 'rb')
     except OSError as e:
         raise MXNetError('ImageRecordIter: cannot read path_imglist %s: %s'
                          % (path, e.strerror or e)) from None
     labels = {}
     with f:
-        for lineno, line in enumerate(f, 1):
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode('utf-8')
+            except UnicodeDecodeError:
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: not '
+                                 'UTF-8 text' % (path, lineno)) from None
             tok = line.split()
             if not tok:
                 continue
             if len(tok) < label_width + 1:
-                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %r has '
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %.80r has '
                                  'fewer than label_width=%d labels'
                                  % (path, lineno, line.rstrip('\n'), label_width))
             try:
                 labels[int(float(tok[0]))] = np.array([float(x) for x in tok[1:1 + label_width]],
                                                       np.float32)
-            except ValueError:
-                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %r'
+            except (ValueError, OverflowError):
+                raise MXNetError('ImageRecordIter: bad image list format in %s line %d: %.80r'
                                  % (path, lineno, line.rstrip('\n'))) from None
     return labels
 
 
-class _Pending:
-    __slots__ = ('data', 'label', 'pad', 'futures', 'wrapped')
+class BadRecord(MXNetError):
+    """One record's image or labels cannot be read (``on_bad_image`` decides what happens)."""
 
-    def __init__(self, data, label, pad, futures, wrapped):
+
+class _Pending:
+    __slots__ = ('data', 'label', 'pad', 'futures', 'wrapped', 'n', 'bad')
+
+    def __init__(self, data, label, pad, futures, wrapped, n, bad):
         self.data = data
         self.label = label
         self.pad = pad
         self.futures = futures
         self.wrapped = wrapped
+        self.n = n              # records in the batch (the rest is padding)
+        self.bad = bad          # per slot: None, or the BadRecord of an unreadable record
 
 
 class ImageRecordIter(DataIter):
@@ -128,10 +145,14 @@ class ImageRecordIter(DataIter):
         self._pool = None
         self._source = None
         self._inflight = deque()
+        self._ready = deque()       # on_bad_image='skip': (data rows, label rows, filler)
         self._epoch_done = False
         self._delivered_wrapped = False
         self._current = None
         self._first = None
+        self._lock = threading.RLock()
+        self.num_skipped = 0
+        self._epoch_batches = 0
         try:
             self._source = open_source(p)
             if p.verbose:
@@ -191,9 +212,12 @@ class ImageRecordIter(DataIter):
                 break
             data = np.zeros((len(recs),) + tuple(p.data_shape), np.float32)
             label = np.zeros((len(recs), p.label_width), np.float32)
-            for f in self._submit_work(recs, data, label, np.float32):
+            bad = [None] * len(recs) if p.on_bad_image == 'skip' else None
+            for f in self._submit_work(recs, data, label, np.float32, bad):
                 f.result()
-            for img in data:
+            for k, img in enumerate(data):
+                if bad is not None and bad[k] is not None:
+                    continue
                 if total is None:
                     total = img.copy()
                 else:
@@ -211,13 +235,18 @@ class ImageRecordIter(DataIter):
         src.before_first()
 
     # -- decoding -----------------------------------------------------------
-    def _submit_work(self, recs, data, label, dtype):
-        """Queue decoding of ``recs`` into ``data``/``label``; returns the futures."""
+    def _submit_work(self, recs, data, label, dtype, bad=None):
+        """Queue decoding of ``recs`` into ``data``/``label``; returns the futures.
+
+        With ``bad`` (a list, one slot per record) an unreadable record is
+        noted there instead of failing the batch.
+        """
         n = len(recs)
         u = self._rng.random((n, UNIFORMS_PER_IMAGE))
         nthreads = self._p.preprocess_threads
         step = max(1, -(-n // nthreads))
-        return [self._pool.submit(self._work, recs, u, data, label, lo, min(lo + step, n), dtype)
+        return [self._pool.submit(self._work, recs, u, data, label, lo, min(lo + step, n), dtype,
+                                  bad)
                 for lo in range(0, n, step)]
 
     def _labels_for(self, header_flag, header_label, image_id, payload, off):
@@ -226,13 +255,13 @@ class ImageRecordIter(DataIter):
         if self._label_map is not None:
             lab = self._label_map.get(image_id)
             if lab is None:
-                raise MXNetError('ImageRecordIter: fail to find imagelabel for id %d (record at '
+                raise BadRecord('ImageRecordIter: fail to find imagelabel for id %d (record at '
                                  'byte %d of %s) in %s'
                                  % (image_id, off, p.path_imgrec, p.path_imglist))
             return lab
         if header_flag > 0:
             if header_flag != lw:
-                raise MXNetError('ImageRecordIter: rec file provide %d-dimensional label but '
+                raise BadRecord('ImageRecordIter: rec file provide %d-dimensional label but '
                                  'label_width is set to %d (record id %d at byte %d of %s)'
                                  % (header_flag, lw, image_id, off, p.path_imgrec))
             return np.frombuffer(payload, np.float32, header_flag, _HEADER.size)
@@ -243,61 +272,69 @@ class ImageRecordIter(DataIter):
                              % (lw, image_id, off, p.path_imgrec))
         return np.array([header_label], np.float32)
 
-    def _work(self, recs, u, data, label, lo, hi, dtype):
-        from ..kernels.image import write_chw_float, write_chw_int8, write_chw_uint8
+    def _work(self, recs, u, data, label, lo, hi, dtype, bad=None):
         cv2 = _cv2()
+        for i in range(lo, hi):
+            try:
+                self._work_one(cv2, recs[i], u[i], data, label, i, dtype)
+            except BadRecord as e:
+                if bad is None:
+                    raise
+                bad[i] = e
+
+    def _work_one(self, cv2, record, u, data, label, i, dtype):
+        from ..kernels.image import write_chw_float, write_chw_int8, write_chw_uint8
         p = self._p
         c = p.data_shape[0]
         mode = cv2.IMREAD_GRAYSCALE if c == 1 else cv2.IMREAD_COLOR if c == 3 \
             else cv2.IMREAD_UNCHANGED
-        for i in range(lo, hi):
-            off, rec = recs[i]
-            if len(rec) < _HEADER.size:
-                raise MXNetError('ImageRecordIter: record at byte %d of %s has %d bytes, less '
-                                 'than the 24-byte image header' % (off, p.path_imgrec, len(rec)))
-            flag, hlabel, image_id, _ = _HEADER.unpack_from(rec)
-            start = _HEADER.size + 4 * flag
-            if start > len(rec):
-                raise MXNetError('ImageRecordIter: record id %d at byte %d of %s: header says %d '
-                                 'labels but the record has only %d bytes'
-                                 % (image_id, off, p.path_imgrec, flag, len(rec)))
-            label[i] = self._labels_for(flag, hlabel, image_id, rec, off)
-            buf = np.frombuffer(rec, np.uint8, offset=start)
-            img = cv2.imdecode(buf, mode | cv2.IMREAD_IGNORE_ORIENTATION) if buf.size else None
-            if img is None:
-                raise MXNetError('ImageRecordIter: decoding failed, invalid image in record id %d '
-                                 'at byte %d of %s' % (image_id, off, p.path_imgrec))
-            if img.ndim == 2:
-                img = img.reshape(img.shape[0], img.shape[1], 1)
-            if img.shape[2] != c or img.dtype != np.uint8:
-                raise MXNetError('ImageRecordIter: invalid image with index %d (byte %d of %s): '
-                                 'expected %d channels of uint8, got %d channels of %s'
-                                 % (image_id, off, p.path_imgrec, c, img.shape[2],
-                                    img.dtype.name))
-            r = Uniforms(u[i])
-            res = self._aug.process(img, r, cv2)
-            res = np.ascontiguousarray(res)
-            if res.shape[:2] != (p.data_shape[1], p.data_shape[2]):
-                raise MXNetError('ImageRecordIter: internal error: augmented image %s does not '
-                                 'match data_shape %s' % (res.shape, p.data_shape))
-            mirror = bool((p.rand_mirror and r.next() < 0.5) or p.mirror)
-            if dtype == np.uint8:
-                write_chw_uint8(res, data[i], self._swap, mirror)
-            elif dtype == np.int8:
-                write_chw_int8(res, data[i], self._swap, mirror, self._mean_int, self._meanimg,
-                               self._use_meanimg)
-            else:
-                scale = np.float32(p.scale)
-                cs, ill = scale, np.float32(0)
-                if p.max_random_contrast or p.max_random_illumination:
-                    mc = np.float32(p.max_random_contrast)
-                    mi = np.float32(p.max_random_illumination)
-                    cs = np.float32((np.float32(r.next()) * mc * 2 - mc + 1) * scale)
-                    ill = np.float32((np.float32(r.next()) * mi * 2 - mi) * scale)
-                mult = (cs / self._std).astype(np.float32)
-                bias = (ill / self._std).astype(np.float32)
-                write_chw_float(res, data[i], self._swap, mirror, self._mean, self._meanimg,
-                                self._use_meanimg, mult, bias)
+        off, rec = record
+        if len(rec) < _HEADER.size:
+            raise BadRecord('ImageRecordIter: record at byte %d of %s has %d bytes, less '
+                            'than the 24-byte image header' % (off, p.path_imgrec, len(rec)))
+        flag, hlabel, image_id, _ = _HEADER.unpack_from(rec)
+        start = _HEADER.size + 4 * flag
+        if start > len(rec):
+            raise BadRecord('ImageRecordIter: record id %d at byte %d of %s: header says %d '
+                            'labels but the record has only %d bytes'
+                            % (image_id, off, p.path_imgrec, flag, len(rec)))
+        label[i] = self._labels_for(flag, hlabel, image_id, rec, off)
+        buf = np.frombuffer(rec, np.uint8, offset=start)
+        img = cv2.imdecode(buf, mode | cv2.IMREAD_IGNORE_ORIENTATION) if buf.size else None
+        if img is None:
+            raise BadRecord('ImageRecordIter: decoding failed, invalid image in record id %d '
+                            'at byte %d of %s' % (image_id, off, p.path_imgrec))
+        if img.ndim == 2:
+            img = img.reshape(img.shape[0], img.shape[1], 1)
+        if img.shape[2] != c or img.dtype != np.uint8:
+            raise BadRecord('ImageRecordIter: invalid image with index %d (byte %d of %s): '
+                            'expected %d channels of uint8, got %d channels of %s'
+                            % (image_id, off, p.path_imgrec, c, img.shape[2],
+                               img.dtype.name))
+        r = Uniforms(u)
+        res = self._aug.process(img, r, cv2)
+        res = np.ascontiguousarray(res)
+        if res.shape[:2] != (p.data_shape[1], p.data_shape[2]):
+            raise MXNetError('ImageRecordIter: internal error: augmented image %s does not '
+                             'match data_shape %s' % (res.shape, p.data_shape))
+        mirror = bool((p.rand_mirror and r.next() < 0.5) or p.mirror)
+        if dtype == np.uint8:
+            write_chw_uint8(res, data[i], self._swap, mirror)
+        elif dtype == np.int8:
+            write_chw_int8(res, data[i], self._swap, mirror, self._mean_int, self._meanimg,
+                           self._use_meanimg)
+        else:
+            scale = np.float32(p.scale)
+            cs, ill = scale, np.float32(0)
+            if p.max_random_contrast or p.max_random_illumination:
+                mc = np.float32(p.max_random_contrast)
+                mi = np.float32(p.max_random_illumination)
+                cs = np.float32((np.float32(r.next()) * mc * 2 - mc + 1) * scale)
+                ill = np.float32((np.float32(r.next()) * mi * 2 - mi) * scale)
+            mult = (cs / self._std).astype(np.float32)
+            bias = (ill / self._std).astype(np.float32)
+            write_chw_float(res, data[i], self._swap, mirror, self._mean, self._meanimg,
+                            self._use_meanimg, mult, bias)
 
     # -- batching -----------------------------------------------------------
     def _take_records(self):
@@ -337,14 +374,15 @@ class ImageRecordIter(DataIter):
         data = np.zeros(shape, p.out_dtype) if len(recs) < p.batch_size else \
             np.empty(shape, p.out_dtype)
         label = np.zeros((p.batch_size, p.label_width), np.float32)
-        futures = self._submit_work(recs, data, label, p.out_dtype.type)
-        self._inflight.append(_Pending(data, label, pad, futures, wrapped))
+        bad = [None] * len(recs) if p.on_bad_image == 'skip' else None
+        futures = self._submit_work(recs, data, label, p.out_dtype.type, bad)
+        self._inflight.append(_Pending(data, label, pad, futures, wrapped, len(recs), bad))
         if wrapped:
             self._epoch_done = True
         return True
 
-    def _next_batch(self):
-        """(DataBatch, wrapped) of the next finished batch, or None at the end of the epoch."""
+    def _pop_finished(self):
+        """The oldest in-flight batch once decoded (queueing more first), or None at the end."""
         while len(self._inflight) < self._p.prefetch_buffer and self._submit_batch():
             pass
         if not self._inflight:
@@ -356,6 +394,69 @@ class ImageRecordIter(DataIter):
         except BaseException:
             self._drop_inflight()
             raise
+        return pending
+
+    def _next_batch(self):
+        """(DataBatch, wrapped) of the next finished batch, or None at the end of the epoch."""
+        if self._p.on_bad_image == 'skip':
+            return self._next_batch_skipping()
+        pending = self._pop_finished()
+        return None if pending is None else self._deliver(pending)
+
+    def _queue_good_rows(self, pending):
+        """Put ``pending``'s readable images on the ready queue (wrapped-around ones marked)."""
+        bad = [i for i, e in enumerate(pending.bad) if e is not None]
+        for i in bad:
+            logging.warning("%s; skipped (on_bad_image='skip')", pending.bad[i])
+        self.num_skipped += len(bad)
+        real_n = pending.n - (pending.pad if pending.wrapped else 0)
+        if not bad:
+            parts = [(slice(0, real_n), False), (slice(real_n, pending.n), True)]
+        else:
+            good = [i for i in range(pending.n) if pending.bad[i] is None]
+            parts = [([i for i in good if i < real_n], False),
+                     ([i for i in good if i >= real_n], True)]
+        for rows, filler in parts:
+            d = pending.data[rows]
+            if len(d):
+                self._ready.append((d, pending.label[rows], filler))
+
+    def _next_batch_skipping(self):
+        """on_bad_image='skip': batches of the readable images, in order, full but for the last.
+
+        Images come from a queue fed by the decoded batches; wrapped-around
+        images (round_batch) only ever fill the end of the last batch.
+        """
+        p = self._p
+        bs = p.batch_size
+        data = np.zeros((bs,) + tuple(p.data_shape), p.out_dtype)
+        label = np.zeros((bs, p.label_width), np.float32)
+        filled = filler_rows = 0
+        while filled < bs:
+            if not self._ready:
+                pending = self._pop_finished()
+                if pending is None:
+                    break
+                self._queue_good_rows(pending)
+                continue
+            rows_d, rows_l, filler = self._ready[0]
+            take = min(bs - filled, len(rows_d))
+            data[filled:filled + take] = rows_d[:take]
+            label[filled:filled + take] = rows_l[:take]
+            if take == len(rows_d):
+                self._ready.popleft()
+            else:
+                self._ready[0] = (rows_d[take:], rows_l[take:], filler)
+            filled += take
+            if filler:
+                filler_rows += take
+        if filled == filler_rows:
+            self._ready.clear()
+            return None
+        pending = _Pending(data, label, filler_rows + bs - filled, [], filler_rows > 0, bs, None)
+        return self._deliver(pending)
+
+    def _deliver(self, pending):
         lab = pending.label if self._p.label_width > 1 else pending.label[:, 0]
         data = NDArray(pending.data, self._ctx)
         label = NDArray(np.ascontiguousarray(lab), self._ctx)
@@ -377,9 +478,15 @@ class ImageRecordIter(DataIter):
     # -- DataIter protocol --------------------------------------------------
     def reset(self):
         """Start a new epoch (after a wrapped last batch, continue behind it, as MXNet)."""
+        with self._lock:
+            self._reset()
+
+    def _reset(self):
         if self._source is None:
             raise MXNetError('%s: the iterator is closed' % self.__class__.__name__)
         self._first = None
+        self._epoch_batches = 0
+        self._ready.clear()
         if self._delivered_wrapped and not self._inflight:
             pass  # round_batch: the next epoch starts after the wrapped-around images
         else:
@@ -389,6 +496,11 @@ class ImageRecordIter(DataIter):
         self._delivered_wrapped = False
 
     def next(self):
+        """The next batch; safe to call from several threads (each batch goes to one)."""
+        with self._lock:
+            return self._next()
+
+    def _next(self):
         if self._source is None:
             raise MXNetError('%s: the iterator is closed' % self.__class__.__name__)
         if self._first is not None:
@@ -396,7 +508,13 @@ class ImageRecordIter(DataIter):
         else:
             got = self._next_batch()
         if got is None:
+            if self._epoch_batches == 0 and self.num_skipped:
+                raise MXNetError('%s: no readable image in this epoch of %s: every record was '
+                                 "skipped as unreadable (on_bad_image='skip', %d skipped)"
+                                 % (self.__class__.__name__, self._p.path_imgrec,
+                                    self.num_skipped))
             raise StopIteration
+        self._epoch_batches += 1
         batch, wrapped = got
         if wrapped:
             # the caller has seen the wrapped-around batch: reset() continues behind it

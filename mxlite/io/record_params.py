@@ -78,6 +78,10 @@ RECORD_PARAMS = {
     'std_g': ('float', 1.0, 'std of the G channel'),
     'std_b': ('float', 1.0, 'std of the B channel'),
     'std_a': ('float', 1.0, 'std of the alpha channel'),
+    'on_bad_image': ('enum:raise,skip', 'raise',
+                     "a record whose image or labels cannot be read: 'raise' MXNetError naming "
+                     "it, or 'skip' it with a warning and fill its slot from the next records "
+                     "(mxlite's addition)"),
     'scale': ('float', 1.0, 'multiply the image by this value'),
     'max_random_contrast': ('float', 0.0, 'contrast scale jitter'),
     'max_random_illumination': ('float', 0.0, 'illumination offset jitter'),

@@ -9,7 +9,7 @@ from ..context import cpu
 from ..log import get_logger
 from ..model import BatchEndParam
 from ..ndarray.ndarray import NDArray
-from .training_guard import HeadLoss, loss_heads, non_finite, NonFiniteError
+from .training_guard import HeadLoss, loss_heads, non_finite, NonFiniteError, Snapshot
 
 __all__ = ['BaseModule']
 
@@ -182,8 +182,9 @@ class BaseModule:
         mxlite additions: the training loss of loss heads is logged next to the
         metric (``show_loss``); NaN/inf in the loss or gradients is reported at
         once with the epoch, batch and learning rate (``on_nan='warn'``), or
-        stops training before the bad update is applied (``'stop'``, raising
-        ``NonFiniteError``; parameters keep their last good values), or is not
+        stops training (``'stop'``, raising ``NonFiniteError``; parameters,
+        auxiliary states and optimizer states are put back to their values
+        before the bad batch), or is not
         checked (``'ignore'``); ``progress`` shows a live status line on a
         terminal (default: when stderr is a TTY).
         """
@@ -215,6 +216,7 @@ class BaseModule:
         shown_metric = _MetricWithLoss(eval_metric, loss) if loss is not None else eval_metric
         bar = TerminalProgress(enabled=progress)
         log = self._log
+        self._nan_snapshot = Snapshot() if on_nan == 'stop' else None
         for epoch in range(begin_epoch, num_epoch):
             tic = time.time()
             eval_metric.reset()
@@ -234,6 +236,8 @@ class BaseModule:
                 data_batch = next_data_batch
                 if monitor is not None:
                     monitor.tic()
+                if self._nan_snapshot is not None:
+                    self._nan_snapshot.take(self._arrays_to_guard())
                 self.forward_backward(data_batch)
                 labels = [db.label for db in data_batch] if isinstance(data_batch, list) \
                     else data_batch.label
@@ -320,6 +324,7 @@ class BaseModule:
         msg = '%s at epoch %d batch %d: %s; lower it, clip gradients (clip_gradient=...) or ' \
               'check the input data' % (what, epoch, nbatch, hint)
         if on_nan == 'stop':
+            self._restore_guarded()
             raise NonFiniteError(msg + ". Training stopped before this update (on_nan='stop'); "
                                  'the parameters hold their last finite values.')
         if not getattr(self, '_nan_warned', None) == epoch:
@@ -337,13 +342,25 @@ class BaseModule:
         msg = ('parameter %s became NaN/inf in the update at epoch %d batch %d: %s; lower it or '
                'clip gradients (clip_gradient=...)' % (params[bad][1], epoch, nbatch, hint))
         if on_nan == 'stop':
-            raise NonFiniteError(msg + ". Training stopped (on_nan='stop').")
+            self._restore_guarded()
+            raise NonFiniteError(msg + ". Training stopped (on_nan='stop'); the parameters, "
+                                 'auxiliary and optimizer states are back to their values '
+                                 'before this batch.')
         if not getattr(self, '_nan_warned', None) == epoch:
             log.warning(msg)
             self._nan_warned = epoch
 
     def _grads_for_check(self):
         return []
+
+    def _arrays_to_guard(self):
+        """numpy arrays a batch changes: parameters, auxiliary and optimizer states."""
+        return []
+
+    def _restore_guarded(self):
+        snap = getattr(self, '_nan_snapshot', None)
+        if snap is not None:
+            snap.restore()
 
     def _params_for_check(self):
         return []

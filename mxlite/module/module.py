@@ -87,14 +87,19 @@ class Module(BaseModule):
         return mod
 
     def save_checkpoint(self, prefix, epoch, save_optimizer_states=False, remove_amp_cast=True):
-        """Write ``prefix-symbol.json``, ``prefix-%04d.params`` (and ``.states``)."""
+        """Write ``prefix-symbol.json``, ``prefix-%04d.params`` (and ``.states``).
+
+        The optimizer states are written before the parameters: every file is
+        replaced atomically, and the ``.params`` file, written last, marks the
+        checkpoint complete, so a crash never leaves parameters without their states.
+        """
         from ..model import save_checkpoint
         arg, aux = self.get_params()
-        save_checkpoint(prefix, epoch, self.symbol, arg, aux)
         if save_optimizer_states:
             state_name = '%s-%04d.states' % (prefix, epoch)
             self.save_optimizer_states(state_name)
             self._log.info('Saved optimizer state to "%s"', state_name)
+        save_checkpoint(prefix, epoch, self.symbol, arg, aux)
 
     # -- properties ----------------------------------------------------------
     @property
@@ -446,6 +451,21 @@ class Module(BaseModule):
                                                         self._exec_group.grad_arrays)
                 if block and block[0] is not None]
 
+    def _arrays_to_guard(self):
+        if not self.binded:
+            return []
+        group = self._exec_group
+        out = [a._data for block in group.param_arrays for a in block if a is not None]
+        out += [a._data for block in group.aux_arrays for a in block if a is not None]
+        updater = self._updater
+        if updater is None and self._kvstore is not None:
+            updater = getattr(self._kvstore, '_updater', None)
+        if updater is not None:
+            out += [a._data for a in _state_arrays(updater.states)]
+        if self._kvstore is not None:
+            out += [a._data for a in _state_arrays(getattr(self._kvstore, '_store', {}))]
+        return out
+
     def _params_for_check(self):
         if not self.binded:
             return []
@@ -497,3 +517,14 @@ def _create_kvstore(kvstore, num_device, arg_params, kvs):
     if kv is None:
         update_on_kvstore = False
     return kv, update_on_kvstore
+
+
+def _state_arrays(obj):
+    """The NDArrays in optimizer states (nested tuples/lists/dicts of them)."""
+    if isinstance(obj, NDArray):
+        return [obj]
+    if isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, (tuple, list)):
+        return [a for x in obj for a in _state_arrays(x)]
+    return []

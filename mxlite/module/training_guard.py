@@ -8,6 +8,9 @@
 * :func:`non_finite` checks a batch's loss and gradients once per batch
   (one reduction per array), so a diverging run is reported the moment it
   happens, with the epoch, the batch and a hint.
+* :class:`Snapshot` keeps a copy of the state a batch may spoil (parameters,
+  auxiliary states, optimizer states) so ``on_nan='stop'`` can put back the
+  last finite values: one copy per batch into buffers allocated once.
 """
 import math
 
@@ -15,7 +18,7 @@ import numpy as np
 
 from ..base import MXNetError
 
-__all__ = ['HeadLoss', 'loss_heads', 'non_finite', 'NonFiniteError']
+__all__ = ['HeadLoss', 'loss_heads', 'non_finite', 'NonFiniteError', 'Snapshot']
 
 LOSS_OPS = ('SoftmaxOutput', 'LinearRegressionOutput', 'LogisticRegressionOutput',
             'MAERegressionOutput', 'MakeLoss')
@@ -135,3 +138,23 @@ def non_finite(arrays):
         if data.dtype.kind == 'f' and not math.isfinite(float(np.sum(data))):
             return i
     return -1
+
+
+class Snapshot:
+    """Copies of a list of numpy arrays, taken before a batch and put back after a bad one."""
+
+    def __init__(self):
+        self._arrays = []
+        self._copies = []
+
+    def take(self, arrays):
+        if len(arrays) != len(self._copies) or any(
+                c.shape != a.shape or c.dtype != a.dtype for a, c in zip(arrays, self._copies)):
+            self._copies = [np.empty_like(a) for a in arrays]
+        for a, c in zip(arrays, self._copies):
+            np.copyto(c, a)
+        self._arrays = list(arrays)
+
+    def restore(self):
+        for a, c in zip(self._arrays, self._copies):
+            np.copyto(a, c)

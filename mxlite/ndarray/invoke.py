@@ -14,7 +14,7 @@ from .. import profiler as _prof
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
 from ..ops.registry import OpContext
-from ..ops.infer import fmt
+from ..ops.infer import fmt, concrete_shapes
 
 __all__ = ['invoke', 'invoke_op', 'STATE', 'bind_inputs']
 
@@ -130,7 +130,8 @@ def _check_inferred(op, names, given, inferred):
 def run_forward(op, attrs, arrays, names, buffers=None, is_train=False):
     """Shape/type-check and run ``op`` on numpy arrays; returns all outputs."""
     in_shapes = [a.shape for a in arrays]
-    new_shapes, out_shapes = op.infer_shape(attrs, in_shapes)
+    with concrete_shapes():
+        new_shapes, out_shapes = op.infer_shape(attrs, in_shapes)
     _check_inferred(op, names, in_shapes, new_shapes)
     in_types = [a.dtype for a in arrays]
     _, out_types = op.infer_type(attrs, in_types)

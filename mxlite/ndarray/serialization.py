@@ -33,6 +33,7 @@ LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
 V3_MAGIC = 0xF993FACA
+_MAX_BYTES = (1 << 63) - 1
 _DEV_NAMES = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
 
 
@@ -177,22 +178,32 @@ def _read_array(r, index):
     if dtype is None:
         raise r.fail('array %d has an unknown dtype flag %d' % (index, flag))
     count = 1
+    extent = dtype.itemsize
     for d in shape:
         count *= d
+        extent *= max(d, 1)
+    if extent > _MAX_BYTES:
+        # numpy cannot even describe it (an empty array with huge dims included)
+        raise r.fail('array %d shape %s is too large for an array' % (index, tuple(shape)))
     nbytes = count * dtype.itemsize
     raw = r.take(nbytes, 'array %d data (%s %s)' % (index, dtype.name, tuple(shape)))
     arr = np.frombuffer(raw, dtype=dtype.newbyteorder('<')).astype(dtype, copy=True)
     return arr.reshape(shape)
 
 
-def loads(buf, source='<buffer>'):
-    """Parse ``.params`` bytes into (list of numpy arrays, list of names)."""
+def loads(buf, source='<buffer>', name_offsets=None):
+    """Parse ``.params`` bytes into (list of numpy arrays, list of names).
+
+    ``name_offsets``, a list, receives the byte offset of every name (for
+    callers that check names and must say where a bad one is).
+    """
     r = _Reader(memoryview(buf), source)
     if len(buf) < 8:
-        raise MXNetError('%s: not an MXNet NDArray file (only %d bytes)' % (source, len(buf)))
+        raise MXNetError('%s: not an MXNet NDArray file: truncated at byte %d (a file has at '
+                         'least 8 bytes)' % (source, len(buf)))
     (magic,) = r.unpack('<Q', 'file header')
     if magic != LIST_MAGIC:
-        raise MXNetError('%s: not an MXNet NDArray file (header 0x%X, expected 0x112)'
+        raise MXNetError('%s: not an MXNet NDArray file (header 0x%X at byte 0, expected 0x112)'
                          % (source, magic))
     r.unpack('<Q', 'reserved word')
     (n,) = r.unpack('<Q', 'array count')
@@ -206,6 +217,8 @@ def loads(buf, source='<buffer>'):
         raise r.fail('name count %d does not match array count %d' % (m, n))
     names = []
     for i in range(m):
+        if name_offsets is not None:
+            name_offsets.append(r.pos)
         (ln,) = r.unpack('<Q', 'name %d length' % i)
         raw = r.take(ln, 'name %d' % i)
         try:
@@ -235,6 +248,23 @@ def load(fname):
     except OSError as e:
         raise MXNetError('load: cannot read %s: %s' % (fname, e.strerror or e)) from None
     return _wrap(*loads(buf, fname))
+
+
+def load_named(fname):
+    """(dict name -> NDArray, dict name -> byte offset of the name) of a ``.params`` file."""
+    fname = os.fspath(fname)
+    try:
+        with open(fname, 'rb') as f:
+            buf = f.read()
+    except OSError as e:
+        raise MXNetError('load: cannot read %s: %s' % (fname, e.strerror or e)) from None
+    offsets = []
+    arrays, names = loads(buf, fname, offsets)
+    if not names and arrays:
+        raise MXNetError('%s: holds an unnamed list of %d arrays (name count 0 at byte %d); a '
+                         'checkpoint needs names prefixed with arg: or aux:'
+                         % (fname, len(arrays), len(buf) - 8))
+    return _wrap(arrays, names) if names else {}, dict(zip(names, offsets))
 
 
 def load_frombuffer(buf):

@@ -52,6 +52,9 @@ class Take(Operator):
         a, idx = inputs
         ax = norm_axis(self.name, attrs.axis, a.ndim)
         O, N, I = _blocks(a.shape, ax)
+        if N == 0 and idx.size:
+            raise MXNetError('take: axis %d of a, shape %s, is empty: there is nothing to take'
+                             % (ax, fmt(a.shape)))
         if attrs.mode == 'raise':
             _check_raise(self.name, idx, N, ax)
         flat = K.as_index(idx.reshape(-1))

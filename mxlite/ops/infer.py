@@ -1,14 +1,37 @@
 """Shared pieces of shape and type inference, with MXNet-style errors.
 
 A shape is a tuple of ints or ``None`` (unknown).  As in MXNet 1.x, a 0
-inside a shape is an unknown dimension (Gluon's deferred ``in_units=0``).
+inside a shape is an unknown dimension (Gluon's deferred ``in_units=0``) --
+except while :func:`concrete_shapes` is active (an imperative call on real
+arrays), where operators that care read a 0 as an empty axis.
 """
+import contextlib
+import threading
+
 import numpy as np
 
 from ..base import MXNetError
 
 __all__ = ['fmt', 'merge_shape', 'same_shape', 'same_type', 'broadcast_shape',
-           'norm_axis', 'norm_axes', 'known', 'shape_size']
+           'norm_axis', 'norm_axes', 'known', 'shape_size', 'concrete_shapes',
+           'shapes_are_concrete']
+
+_STATE = threading.local()
+
+
+@contextlib.contextmanager
+def concrete_shapes():
+    """Inference on the shapes of real arrays: a 0 is an empty axis, not an unknown one."""
+    old = getattr(_STATE, 'concrete', False)
+    _STATE.concrete = True
+    try:
+        yield
+    finally:
+        _STATE.concrete = old
+
+
+def shapes_are_concrete():
+    return getattr(_STATE, 'concrete', False)
 
 
 def fmt(shape):

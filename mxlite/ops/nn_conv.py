@@ -87,6 +87,35 @@ class _ConvBase(Operator):
     def _as4d(a):
         return a.reshape(a.shape[:2] + (1,) + a.shape[2:]) if a.ndim == 3 else a
 
+    def _empty_forward(self, ctx, attrs, inputs):
+        """Outputs for zero-size calls (the kernels need at least one image and channel).
+
+        No channels is refused; an empty batch or image gives an empty
+        output (a bias alone where only the input is empty).
+        """
+        x = inputs[0]
+        if x.shape[1] == 0:
+            raise MXNetError('%s: data of shape %s has no channels' % (self.name, fmt(x.shape)))
+        if x.size and 0 not in ctx.shapes[0]:
+            return None
+        out = np.zeros(ctx.shapes[0], dtype=compute_dtype(x))
+        if not attrs.no_bias and out.size:
+            out += as_compute(inputs[2]).reshape((1, -1) + (1,) * (out.ndim - 2))
+        return [finish(ctx, 0, out, ctx.dtypes[0])]
+
+    def _empty_backward(self, attrs, out_grads, inputs):
+        x, w = inputs[0], inputs[1]
+        dy = out_grads[0]
+        if x.size and dy.size:
+            return None
+        dt = compute_dtype(x)
+        grads = [np.zeros(x.shape, dt), np.zeros(w.shape, dt)]
+        if not attrs.no_bias:
+            axes = (0,) + tuple(range(2, dy.ndim))
+            grads.append(as_compute(dy).sum(axis=axes) if dy.size else
+                         np.zeros((attrs.num_filter,), dt))
+        return [g.astype(a.dtype, copy=False) for g, a in zip(grads, inputs)]
+
 
 def _conv_out(op, kernel, stride, dilate, pad, spatial_in):
     out = []
@@ -143,6 +172,9 @@ class Convolution(_ConvBase):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import conv
+        empty = self._empty_forward(ctx, attrs, inputs)
+        if empty is not None:
+            return empty
         nd = len(attrs.kernel)
         stride, dilate, pad = spatial(self.name, attrs, nd)
         geo = self._geo(attrs, stride, dilate, pad)
@@ -158,6 +190,9 @@ class Convolution(_ConvBase):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import conv
+        empty = self._empty_backward(attrs, out_grads, inputs)
+        if empty is not None:
+            return empty
         nd = len(attrs.kernel)
         stride, dilate, pad = spatial(self.name, attrs, nd)
         geo = self._geo(attrs, stride, dilate, pad)
@@ -259,6 +294,9 @@ class Deconvolution(_ConvBase):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import conv
+        empty = self._empty_forward(ctx, attrs, inputs)
+        if empty is not None:
+            return empty
         x = inputs[0]
         geo = self._geo_for(attrs, x)
         dt = compute_dtype(x)
@@ -270,6 +308,9 @@ class Deconvolution(_ConvBase):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import conv
+        empty = self._empty_backward(attrs, out_grads, inputs)
+        if empty is not None:
+            return empty
         x, w = inputs[0], inputs[1]
         geo = self._geo_for(attrs, x)
         dt = compute_dtype(x)

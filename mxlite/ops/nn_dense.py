@@ -64,13 +64,24 @@ class FullyConnected(Operator):
             out = tuple(data[:-1]) + (H,)
         return shapes, [out]
 
+    @staticmethod
+    def _rows(attrs, x, w, out_shape):
+        """(rows, K) of the product; a zero-size data axis is real here, not unknown."""
+        rows = shape_size(out_shape[:-1]) if not attrs.flatten else out_shape[0]
+        K = w.shape[1]
+        features = shape_size(x.shape[1:]) if attrs.flatten else x.shape[-1]
+        if features != K:
+            raise MXNetError('FullyConnected: data of shape %s does not have %d input features '
+                             'per row as weight %s needs' % (fmt(x.shape), K, fmt(w.shape)))
+        return rows, K
+
     def forward(self, ctx, attrs, inputs, aux):
         x, w = inputs[0], inputs[1]
         dt = compute_dtype(x)
-        K = w.shape[1]
-        x2 = as_compute(x).reshape(-1, K)
+        rows, K = self._rows(attrs, x, w, ctx.shapes[0])
+        x2 = as_compute(x).reshape(rows, K)
         out = out_buffer(ctx, 0, ctx.shapes[0], dt)
-        out2 = out.reshape(-1, attrs.num_hidden)
+        out2 = out.reshape(rows, attrs.num_hidden)
         np.matmul(x2, as_compute(w).T, out=out2)
         if not attrs.no_bias:
             out2 += as_compute(inputs[2])
@@ -78,17 +89,18 @@ class FullyConnected(Operator):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         x, w = inputs[0], inputs[1]
-        K, H = w.shape[1], attrs.num_hidden
-        dy = as_compute(out_grads[0]).reshape(-1, H)
+        H = attrs.num_hidden
+        rows, K = self._rows(attrs, x, w, out_grads[0].shape)
+        dy = as_compute(out_grads[0]).reshape(rows, H)
         dt = dy.dtype
         grads = [None, None] + ([] if attrs.no_bias else [None])
         if wanted(ctx, 0):
             dx = grad_buffer(ctx, 0, x.shape, dt)
-            np.matmul(dy, as_compute(w), out=dx.reshape(-1, K))
+            np.matmul(dy, as_compute(w), out=dx.reshape(rows, K))
             grads[0] = dx.astype(x.dtype, copy=False)
         if wanted(ctx, 1):
             dw = grad_buffer(ctx, 1, w.shape, dt)
-            np.matmul(dy.T, as_compute(x).reshape(-1, K), out=dw)
+            np.matmul(dy.T, as_compute(x).reshape(rows, K), out=dw)
             grads[1] = dw.astype(w.dtype, copy=False)
         if not attrs.no_bias and wanted(ctx, 2):
             grads[2] = dy.sum(axis=0, dtype=np.float64).astype(inputs[2].dtype)

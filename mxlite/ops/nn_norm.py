@@ -108,8 +108,12 @@ class BatchNorm(Operator):
         pdt = xc.dtype
         mean = np.empty(C, pdt)
         invstd = np.empty(C, pdt)
-        if ctx.is_train and not attrs.use_global_stats:
+        if ctx.is_train and not attrs.use_global_stats and xc.size:
             call(norm.channel_stats, xc.size, xc, mean, invstd, attrs.eps)
+        elif ctx.is_train and not attrs.use_global_stats:
+            # an empty batch has no statistics (and must not turn the moving ones into NaN)
+            mean[...] = 0
+            invstd[...] = 1
         else:
             mean[...] = moving_mean
             invstd[...] = 1.0 / np.sqrt(moving_var.astype(pdt) + pdt.type(attrs.eps))
@@ -140,7 +144,7 @@ class BatchNorm(Operator):
         g = np.ones(C, pdt) if attrs.fix_gamma else np.ascontiguousarray(gamma, pdt)
         dx = grad_buffer(ctx, 0, x.shape, pdt).reshape(s3)
         call(norm.batchnorm_dx, xc.size, xc, dy, mean, invstd, g, sum_dy, sum_dy_xhat, dx, batch_stats)
-        if batch_stats:
+        if batch_stats and xc.size:
             m = attrs.momentum
             var = 1.0 / (invstd.astype(np.float64) ** 2) - attrs.eps
             moving_mean[...] = moving_mean * m + mean * (1 - m)

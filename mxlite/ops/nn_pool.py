@@ -168,6 +168,13 @@ class Pooling(Operator):
         from ..kernels._threads import call
         x = inputs[0]
         g = pool_geometry(attrs, x.shape)
+        if x.size == 0:
+            # no window has a value: an empty batch or image gives an empty output, but a
+            # global pool of empty images would have to invent one
+            if attrs.global_pool and x.shape[0] * x.shape[1]:
+                raise MXNetError('Pooling: global pooling of data of shape %s: its images are '
+                                 'empty' % fmt(x.shape))
+            return [np.zeros(ctx.shapes[0], dtype=ctx.dtypes[0])]
         kind = _POOL_CODES[attrs.pool_type]
         p = attrs.p_value or 1
         dt = compute_dtype(x)
@@ -191,6 +198,8 @@ class Pooling(Operator):
         from ..kernels._threads import call
         x, y = inputs[0], outputs[0]
         g = pool_geometry(attrs, x.shape)
+        if x.size == 0:
+            return [np.zeros(x.shape, dtype=x.dtype)]
         kind = _POOL_CODES[attrs.pool_type]
         p = attrs.p_value or 1
         dt = compute_dtype(x)

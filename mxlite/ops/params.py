@@ -33,9 +33,11 @@ def _err(op, name, value, expect):
 
 
 def _literal(text):
+    # literal_eval builds data only; malformed, unhashable ({[1]: 2}) or absurdly nested
+    # text is just "not a literal"
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return _Null
 
 

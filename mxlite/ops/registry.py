@@ -10,6 +10,10 @@ Contract of an operator (subclass :class:`Operator`, decorate with
 ``arguments`` / ``list_arguments(attrs)``
     input names (``data``, ``weight``, ``bias``).  Variadic operators set
     ``num_args_param`` (e.g. ``'num_args'``) and get ``arg0, arg1, ...``.
+``count_params``
+    other parameters that set a number of inputs or outputs
+    (``num_outputs``); like ``num_args_param`` they are capped at
+    ``MAX_COUNT`` when parsed, before names are listed for them.
 ``aux_states`` / ``list_aux_states(attrs)``
     auxiliary states (``moving_mean``); they follow the arguments in a
     node's input list and reach ``forward`` as ``aux``.
@@ -69,6 +73,9 @@ __all__ = ['Operator', 'register', 'get_op', 'find_op', 'list_ops', 'OpContext',
 
 _REGISTRY = {}
 
+# most inputs or outputs one operator call may have (num_args, num_outputs)
+MAX_COUNT = 1 << 16
+
 
 class OpContext:
     """What an operator sees besides its inputs: mode, buffers, randomness."""
@@ -114,6 +121,7 @@ class Operator:
     aux_states = ()
     outputs = ('output',)
     num_args_param = None
+    count_params = ()
     inplace = ()
     grad_needs = ('inputs', 'outputs')
     ignores_head_grad = False
@@ -150,7 +158,14 @@ class Operator:
         return self.ignores_head_grad
 
     def parse(self, kwargs):
-        return parse_attrs(self.name, self.params, kwargs, self.hidden_params)
+        attrs = parse_attrs(self.name, self.params, kwargs, self.hidden_params)
+        for name in self.count_params + ((self.num_args_param,) if self.num_args_param else ()):
+            n = attrs.get(name)
+            if n is not None and n > MAX_COUNT:
+                # checked before anything lists 'arg0'... 'argN' (a corrupt file's 10^12)
+                raise MXNetError('%s: %s=%d is more than the %d inputs/outputs one operator '
+                                 'may have' % (self.name, name, n, MAX_COUNT))
+        return attrs
 
     # -- inference -------------------------------------------------------
     def infer_shape(self, attrs, in_shapes):

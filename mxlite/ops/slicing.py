@@ -3,7 +3,7 @@ import numpy as np
 
 from ..base import MXNetError
 from .registry import Operator, register, Param
-from .infer import fmt, norm_axis, merge_shape
+from .infer import fmt, norm_axis, merge_shape, shapes_are_concrete
 from .binary import reduce_to_shape
 
 
@@ -35,6 +35,15 @@ class Concat(Operator):
             except MXNetError:
                 raise MXNetError('Concat: input %d has shape %s, which differs from the others '
                                  'outside dim %d (%s)' % (i, fmt(s), dim, fmt(template))) from None
+        if shapes_are_concrete() and len(known) == len(in_shapes):
+            # real arrays: an empty input is empty, and the other axes must agree exactly
+            for i, s in enumerate(in_shapes):
+                if any(a != b for j, (a, b) in enumerate(zip(s, known[0])) if j != dim):
+                    raise MXNetError('Concat: input %d has shape %s, which differs from input 0 '
+                                     '%s outside dim %d' % (i, fmt(s), fmt(known[0]), dim))
+            out = tuple(sum(s[dim] for s in in_shapes) if j == dim else d
+                        for j, d in enumerate(known[0]))
+            return list(in_shapes), [out]
         full = []
         for s in in_shapes:
             full.append(tuple(template) if s is None else tuple(s))
@@ -93,6 +102,7 @@ class SliceChannel(Operator):
     aliases = ('split',)
     params = (Param('num_outputs', 'int'), Param('axis', 'int', 1),
               Param('squeeze_axis', 'bool', False))
+    count_params = ('num_outputs',)
     grad_needs = ()
     doc = 'Splits an array into ``num_outputs`` equal parts along ``axis``.'
 
@@ -161,7 +171,7 @@ def _sliced_shape(op, shape, index):
     out = []
     for d, sl in zip(shape, index):
         n = len(range(*sl.indices(d)))
-        if n == 0:
+        if n == 0 and d:
             raise MXNetError('%s: slice %s of axis with length %d is empty' % (op, sl, d))
         out.append(n)
     return tuple(out)

@@ -10,14 +10,18 @@ being imported or called, so a states file cannot run code.  MXNet 1.x's
 own pickled NDArrays (``mx.mod.Module.save_optimizer_states`` files) load
 too.
 """
+import _compat_pickle
 import importlib
 import io
+import numbers
 import pickle
+import pickletools
 import sys
 
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, DTYPE_TO_FLAG
+from ..context import Context
 from .optimizer import Optimizer
 
 __all__ = ['Updater', 'get_updater']
@@ -47,14 +51,77 @@ def _mxnet_ndarray_class():
 _NUMPY_MODULES = ('numpy', 'numpy.core.multiarray', 'numpy._core.multiarray',
                   'numpy.core.numeric', 'numpy._core.numeric')
 _NUMPY_NAMES = ('_reconstruct', 'ndarray', 'dtype', 'scalar', '_frombuffer')
-_BUILTINS = {'set': set, 'frozenset': frozenset, 'complex': complex, 'slice': slice,
-             'range': range, 'bytearray': bytearray}
+def _given(items, what):
+    # only data already in the file: set(range(10**12)) would build a huge set from 20 bytes
+    if not isinstance(items, (list, tuple, set, frozenset, dict, str, bytes)):
+        raise MXNetError('optimizer states: refusing to build a %s from a %s'
+                         % (what, type(items).__name__))
+    return items
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    """Rebuilds only data: see the module docstring for what is allowed."""
+def _set(items=()):
+    return set(_given(items, 'set'))
+
+
+def _frozenset(items=()):
+    return frozenset(_given(items, 'frozenset'))
+
+
+def _bytearray(source=b'', *args):
+    # bytearray(10**12) would allocate (and zero) a terabyte
+    if isinstance(source, (bytes, bytearray)) or (isinstance(source, str) and args):
+        return bytearray(source, *args)
+    raise MXNetError('optimizer states: refusing to build a bytearray from a %s'
+                     % type(source).__name__)
+
+
+_BUILTINS = {'set': _set, 'frozenset': _frozenset, 'complex': complex, 'slice': slice,
+             'range': range, 'bytearray': _bytearray}
+_MEMO_OPS = ('PUT', 'BINPUT', 'LONG_BINPUT', 'GET', 'BINGET', 'LONG_BINGET')
+
+
+def _check_opcodes(data):
+    """Walk the pickle's opcodes without running them; refuse sizes the bytes cannot back.
+
+    Counted opcodes (``BINBYTES8``...) must have their bytes present, and memo
+    indices must be smaller than the file: the C unpickler would otherwise
+    allocate (and clear) a memo table or a buffer of the claimed size first.
+    """
+    try:
+        for op, arg, pos in pickletools.genops(data):
+            if op.name in _MEMO_OPS and isinstance(arg, int) and arg > len(data):
+                raise MXNetError('set_states: the optimizer states are corrupt: memo index %d '
+                                 'at byte %d in a %d-byte file' % (arg, pos, len(data)))
+    except MXNetError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any malformed opcode stream
+        raise MXNetError('set_states: the optimizer states are corrupt or not a states file '
+                         '(%s)' % e) from None
+
+
+class _SafeUnpickler(pickle._Unpickler):  # noqa: SLF001 - the Python one: BUILD is checked
+    """Rebuilds only data: see the module docstring for what is allowed.
+
+    The pure-Python unpickler (memo in a dict, sizes read as they come) with
+    one more check: a numpy dtype rebuilt from the file must be a plain one,
+    before any array is made with it.
+    """
+    dispatch = dict(pickle._Unpickler.dispatch)  # noqa: SLF001
+
+    def load_build(self):
+        inst = self.stack[-2] if len(self.stack) >= 2 else None
+        pickle._Unpickler.load_build(self)  # noqa: SLF001
+        if isinstance(inst, np.dtype) and not _sane_dtype(inst):
+            raise MXNetError('set_states: the optimizer states hold a malformed numpy dtype '
+                             '(%s)' % inst.str)
+    dispatch[pickle.BUILD[0]] = load_build
 
     def find_class(self, module, name):
+        if self.proto < 3:
+            # Python 2 names in protocol 0-2 pickles, as pickle itself maps them
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         if module in _NUMPY_MODULES and name in _NUMPY_NAMES:
             obj = getattr(importlib.import_module(module), name, None)
             if obj is not None:
@@ -82,18 +149,74 @@ class _SafeUnpickler(pickle.Unpickler):
                          'schedulers (of modules already imported)' % (module, name))
 
 
-def _plain(obj):
-    """Replace MXNet's unpickled NDArrays by plain mxlite NDArrays (same memory)."""
+def _plain(obj, done=None):
+    """Replace MXNet's unpickled NDArrays by plain mxlite NDArrays (same memory).
+
+    Shared sub-objects are converted once (``done``), so a small file whose
+    lists reference each other many times cannot make this exponential.
+    """
     from ..ndarray.ndarray import NDArray
-    if isinstance(obj, NDArray) and type(obj) is not NDArray:
-        return NDArray(obj._data, obj._ctx)
-    if isinstance(obj, tuple):
-        return tuple(_plain(x) for x in obj)
-    if isinstance(obj, list):
-        return [_plain(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    return obj
+    if done is None:
+        done = {}
+    key = id(obj)
+    if key in done:
+        return done[key][1]
+    if isinstance(obj, NDArray):
+        data = getattr(obj, '_data', None)
+        if not isinstance(data, np.ndarray) or data.dtype not in DTYPE_TO_FLAG or \
+                not isinstance(getattr(obj, '_ctx', None), Context):
+            raise MXNetError('set_states: the optimizer states hold a malformed NDArray')
+        out = NDArray(obj._data, obj._ctx) if type(obj) is not NDArray else obj
+    elif isinstance(obj, tuple):
+        out = tuple(_plain(x, done) for x in obj)
+    elif isinstance(obj, list):
+        out = [_plain(x, done) for x in obj]
+    elif isinstance(obj, dict):
+        out = {k: _plain(v, done) for k, v in obj.items()}
+    else:
+        return obj
+    done[key] = (obj, out)      # keeps obj alive so its id is not reused meanwhile
+    return out
+
+
+def _sane_dtype(dt):
+    # a pickled dtype carries its flags: one claiming to hold object references makes
+    # every later operation on its arrays fail inside numpy
+    return (not dt.hasobject and dt.fields is None and dt.subdtype is None and
+            dt.flags == np.dtype(dt.str).flags)
+
+
+def _check_numpy(obj, seen=None):
+    """Every numpy array, scalar and dtype in what was unpickled has a plain dtype."""
+    from ..ndarray.ndarray import NDArray
+    from ..lr_scheduler import LRScheduler
+    if seen is None:
+        seen = set()
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    dt = None
+    if isinstance(obj, np.dtype):
+        dt = obj
+    elif isinstance(obj, (np.ndarray, np.generic)):
+        dt = obj.dtype
+    if dt is not None:
+        if not _sane_dtype(dt):
+            raise MXNetError('set_states: the optimizer states hold numpy data of a malformed '
+                             'dtype (%s)' % dt.str)
+        return
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = obj
+    elif isinstance(obj, dict):
+        items = list(obj.keys()) + list(obj.values())
+    elif isinstance(obj, NDArray):
+        items = [getattr(obj, '_data', None)]
+    elif isinstance(obj, (Optimizer, LRScheduler)):
+        items = list(getattr(obj, '__dict__', {}).values())
+    else:
+        return
+    for x in items:
+        _check_numpy(x, seen)
 
 
 def loads_states(data):
@@ -101,13 +224,49 @@ def loads_states(data):
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise MXNetError('set_states: expected the bytes returned by get_states, got %s'
                          % type(data).__name__)
+    data = bytes(data)
+    _check_opcodes(data)
     try:
-        return _plain(_SafeUnpickler(io.BytesIO(bytes(data))).load())
+        obj = _SafeUnpickler(io.BytesIO(data)).load()
+        _check_numpy(obj)
+        return _plain(obj)
     except MXNetError:
         raise
     except Exception as e:  # a truncated or corrupt file
         raise MXNetError('set_states: the optimizer states are corrupt or not a states file '
                          '(%s: %s)' % (type(e).__name__, e)) from None
+
+
+_NUMBERS = ('lr', 'wd', 'rescale_grad', 'num_update', 'begin_num_update')
+
+
+def _check_state(value, where, seen):
+    from ..ndarray.ndarray import NDArray
+    if value is None or isinstance(value, NDArray) or id(value) in seen:
+        return
+    if isinstance(value, (tuple, list)):
+        seen.add(id(value))
+        for v in value:
+            _check_state(v, where, seen)
+        return
+    raise MXNetError('set_states: the state of %s is a %s; states are NDArrays, None or '
+                     'tuples of them' % (where, type(value).__name__))
+
+
+def _check_states(states, optimizer):
+    """What was unpickled has the shape of optimizer states (types only)."""
+    for k, v in states.items():
+        if not isinstance(k, (numbers.Integral, str)):
+            raise MXNetError('set_states: state index %r is not an integer or a name' % (k,))
+        _check_state(v, 'index %r' % (k,), set())
+    if not isinstance(optimizer, Optimizer):
+        raise MXNetError('set_states: the saved optimizer is a %s, not an Optimizer'
+                         % type(optimizer).__name__)
+    for name in _NUMBERS:
+        v = optimizer.__dict__.get(name)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
+            raise MXNetError('set_states: the saved optimizer\'s %s is %.80r, not a number'
+                             % (name, v))
 
 
 class Updater:
@@ -160,6 +319,7 @@ class Updater:
         if not isinstance(self.states, dict):
             raise MXNetError('set_states: expected a dict of optimizer states by index, got %s'
                              % type(self.states).__name__)
+        _check_states(self.states, self.optimizer)
         self.states_synced = dict.fromkeys(self.states.keys(), False)
 
     def get_states(self, dump_optimizer=False):

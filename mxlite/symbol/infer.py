@@ -10,7 +10,7 @@ import ast
 
 import numpy as np
 
-from ..base import MXNetError, FLAG_TO_DTYPE
+from ..base import MXNetError, FLAG_TO_DTYPE, DTYPE_TO_FLAG
 from ..ops.infer import fmt, merge_shape
 from .graph import topo_order
 
@@ -22,10 +22,16 @@ def var_shape_attr(node):
     if not text:
         return None
     try:
-        shape = tuple(int(d) for d in ast.literal_eval(text))
-    except (ValueError, SyntaxError, TypeError):
-        raise MXNetError('variable %r has an unreadable __shape__ attribute %r'
+        value = ast.literal_eval(text)
+        if not isinstance(value, (tuple, list)):
+            raise ValueError(text)
+        shape = tuple(int(d) for d in value)
+    except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError, RecursionError):
+        raise MXNetError('variable %r has an unreadable __shape__ attribute %.80r'
                          % (node.name, text)) from None
+    if any(d < 0 for d in shape):
+        raise MXNetError('variable %r has a negative dimension in its __shape__ attribute %r'
+                         % (node.name, text))
     return shape
 
 
@@ -36,11 +42,15 @@ def var_dtype_attr(node):
     try:
         return FLAG_TO_DTYPE[int(text)]
     except (ValueError, KeyError):
-        try:
-            return np.dtype(text)
-        except TypeError:
-            raise MXNetError('variable %r has an unreadable __dtype__ attribute %r'
-                             % (node.name, text)) from None
+        pass
+    try:
+        dt = np.dtype(text)
+    except (TypeError, ValueError, SyntaxError):
+        dt = None
+    if dt not in DTYPE_TO_FLAG:
+        raise MXNetError('variable %r has an unreadable __dtype__ attribute %.80r (expected a type '
+                         'flag or a name such as float32)' % (node.name, text))
+    return dt
 
 
 def _describe_input(node, j):

@@ -100,76 +100,134 @@ def _fail(source, msg):
     return MXNetError('%s: invalid symbol JSON: %s' % (source, msg))
 
 
+def _nesting_offset(text, limit):
+    """Character offset where brackets outside strings first nest deeper than ``limit``."""
+    depth = 0
+    in_str = False
+    escaped = False
+    for pos, ch in enumerate(text):
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == '\\':
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in '[{':
+            depth += 1
+            if depth > limit:
+                return pos
+        elif ch in ']}':
+            depth -= 1
+    return len(text)
+
+
+def _parse_json(json_str, source):
+    try:
+        return json.loads(json_str)
+    except RecursionError:
+        # the C scanner recurses once per bracket; the limit it hit is Python's
+        pos = _nesting_offset(json_str, 64)
+        raise _fail(source, 'not JSON: arrays/objects nested too deeply (deeper than a symbol '
+                            'file ever is) at char %d' % pos) from None
+    except ValueError as e:
+        raise _fail(source, 'not JSON (%s)' % e) from None
+
+
+def _is_index(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _node_inputs(source, i, name, raw_inputs, nodes):
+    if not isinstance(raw_inputs, list):
+        raise _fail(source, 'node %d (%s): "inputs" must be a list of [node, output, version] '
+                            'entries, got %s' % (i, name, type(raw_inputs).__name__))
+    inputs = []
+    for e in raw_inputs:
+        if not isinstance(e, list) or len(e) < 2 or not all(_is_index(x) for x in e):
+            raise _fail(source, 'node %d (%s): bad input entry %.80r' % (i, name, e))
+        if not 0 <= e[0] < i:
+            raise _fail(source, 'node %d (%s) refers to node %d, which does not come before it'
+                        % (i, name, e[0]))
+        src = nodes[e[0]]
+        if not 0 <= e[1] < src.num_outputs():
+            raise _fail(source, 'node %d (%s) uses output %d of node %d (%s), which has %d'
+                        % (i, name, e[1], e[0], src.name, src.num_outputs()))
+        inputs.append((src, e[1]))
+    return inputs
+
+
+def _node_attrs(source, i, nd):
+    raw = {}
+    for key in ('param', 'attr', 'attrs'):
+        part = nd.get(key)
+        if part is None:
+            continue
+        if not isinstance(part, dict) or not all(isinstance(v, str) for v in part.values()):
+            raise _fail(source, 'node %d (%s): "%s" must map names to strings'
+                        % (i, nd['name'], key))
+        raw.update(part)
+    return raw
+
+
+def _load_node(source, i, nd, nodes):
+    if not isinstance(nd, dict) or not isinstance(nd.get('op'), str) or \
+            not isinstance(nd.get('name'), str):
+        raise _fail(source, 'node %d must be an object with string "op" and "name"' % i)
+    name = nd['name']
+    raw = _node_attrs(source, i, nd)
+    inputs = _node_inputs(source, i, name, nd.get('inputs', []), nodes)
+    if nd['op'] == 'null':
+        if inputs:
+            raise _fail(source, 'node %d: variable %s cannot have inputs' % (i, name))
+        return Node(None, name, user_attrs=raw)
+    op = find_op(nd['op'])
+    if op is None:
+        raise MXNetError('%s: node %d (%s): operator %r is not supported by mxlite'
+                         % (source, i, name, nd['op']))
+    if getattr(op, 'open_params', False):     # Custom: any key is a parameter
+        params = {k: v for k, v in raw.items() if not (k.startswith('__') and k.endswith('__'))}
+    else:
+        names = {p.name for p in op.params}
+        params = {k: v for k, v in raw.items() if k in names}
+    user = {k: v for k, v in raw.items() if k not in params}
+    try:
+        attrs = op.parse(params)
+    except MXNetError as e:
+        raise MXNetError('%s: node %d (%s): %s' % (source, i, name, e)) from None
+    node = Node(op, name, attrs, inputs, user)
+    try:
+        want = node.input_names()
+    except MXNetError as e:
+        raise MXNetError('%s: node %d (%s): %s' % (source, i, name, e)) from None
+    if len(inputs) != len(want):
+        raise _fail(source, 'node %d (%s, %s) has %d inputs, the operator takes %d (%s)'
+                    % (i, name, op.name, len(inputs), len(want), ', '.join(want)))
+    return node
+
+
 def load_json(json_str, source='<json string>'):
     """A Symbol from MXNet's JSON text."""
     from .symbol import Symbol
     if not isinstance(json_str, str):
         raise MXNetError('load_json: expected a JSON string, got %s' % type(json_str).__name__)
-    try:
-        doc = json.loads(json_str)
-    except ValueError as e:
-        raise _fail(source, 'not JSON (%s)' % e) from None
+    doc = _parse_json(json_str, source)
     if not isinstance(doc, dict) or not isinstance(doc.get('nodes'), list) or \
             not isinstance(doc.get('heads'), list):
-        raise _fail(source, 'expected an object with "nodes" and "heads" lists')
+        raise _fail(source, 'expected an object with "nodes" and "heads" lists (at char 0)')
     nodes = []
     for i, nd in enumerate(doc['nodes']):
-        if not isinstance(nd, dict) or not isinstance(nd.get('op'), str) or \
-                not isinstance(nd.get('name'), str):
-            raise _fail(source, 'node %d must be an object with string "op" and "name"' % i)
-        raw = {}
-        for key in ('param', 'attr', 'attrs'):
-            part = nd.get(key)
-            if part is None:
-                continue
-            if not isinstance(part, dict) or not all(isinstance(v, str) for v in part.values()):
-                raise _fail(source, 'node %d (%s): "%s" must map names to strings' % (i, nd['name'], key))
-            raw.update(part)
-        inputs = []
-        for e in nd.get('inputs', []):
-            if not isinstance(e, list) or len(e) < 2 or not all(isinstance(x, int) for x in e):
-                raise _fail(source, 'node %d (%s): bad input entry %r' % (i, nd['name'], e))
-            if not 0 <= e[0] < i:
-                raise _fail(source, 'node %d (%s) refers to node %d, which does not come before it'
-                            % (i, nd['name'], e[0]))
-            src = nodes[e[0]]
-            if not 0 <= e[1] < src.num_outputs():
-                raise _fail(source, 'node %d (%s) uses output %d of %s, which has %d'
-                            % (i, nd['name'], e[1], src.name, src.num_outputs()))
-            inputs.append((src, e[1]))
-        if nd['op'] == 'null':
-            if inputs:
-                raise _fail(source, 'variable %s cannot have inputs' % nd['name'])
-            nodes.append(Node(None, nd['name'], user_attrs=raw))
-            continue
-        op = find_op(nd['op'])
-        if op is None:
-            raise MXNetError('%s: operator %r (node %s) is not supported by mxlite'
-                             % (source, nd['op'], nd['name']))
-        if getattr(op, 'open_params', False):     # Custom: any key is a parameter
-            params = {k: v for k, v in raw.items() if not (k.startswith('__') and k.endswith('__'))}
-        else:
-            names = {p.name for p in op.params}
-            params = {k: v for k, v in raw.items() if k in names}
-        user = {k: v for k, v in raw.items() if k not in params}
-        try:
-            attrs = op.parse(params)
-        except MXNetError as e:
-            raise MXNetError('%s: node %s: %s' % (source, nd['name'], e)) from None
-        node = Node(op, nd['name'], attrs, inputs, user)
-        want = len(node.input_names())
-        if len(inputs) != want:
-            raise _fail(source, 'node %s (%s) has %d inputs, the operator takes %d (%s)'
-                        % (nd['name'], op.name, len(inputs), want, ', '.join(node.input_names())))
-        nodes.append(node)
+        nodes.append(_load_node(source, i, nd, nodes))
     heads = []
-    for h in doc['heads']:
-        if not isinstance(h, list) or len(h) < 2 or not all(isinstance(x, int) for x in h) or \
+    for k, h in enumerate(doc['heads']):
+        if not isinstance(h, list) or len(h) < 2 or not all(_is_index(x) for x in h) or \
                 not 0 <= h[0] < len(nodes) or not 0 <= h[1] < nodes[h[0]].num_outputs():
-            raise _fail(source, 'bad head entry %r' % (h,))
+            raise _fail(source, 'bad head entry %d: %.80r' % (k, h))
         heads.append((nodes[h[0]], h[1]))
     if not heads:
-        raise _fail(source, 'no heads')
+        raise _fail(source, 'no heads (the "heads" list is empty)')
     return Symbol(heads)
 
 

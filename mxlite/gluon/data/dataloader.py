@@ -34,6 +34,9 @@ def default_batchify_fn(data):
 
 default_mp_batchify_fn = default_batchify_fn
 
+_DIED = ('DataLoader: a worker process died unexpectedly (killed, out of memory, or a crash in '
+         'native code); run with num_workers=0 to see the error in the main process')
+
 _worker_dataset = None
 _worker_batchify = None
 
@@ -115,7 +118,12 @@ class DataLoader:
         pool = self._get_pool()
         if self._thread_pool:
             return pool.submit(_thread_worker_fn, self._dataset, batch, self._batchify_fn)
-        return pool.submit(_worker_fn, batch)
+        try:
+            return pool.submit(_worker_fn, batch)
+        except BrokenProcessPool:
+            # a worker died while idle: the pool refuses new batches
+            self._shutdown(wait=False, kill=True)
+            raise MXNetError(_DIED) from None
 
     def __iter__(self):
         if self._num_workers == 0:
@@ -139,11 +147,18 @@ class DataLoader:
         try:
             return future.result(timeout=self._timeout)
         except BrokenProcessPool:
-            self._shutdown(wait=False)
-            raise MXNetError('DataLoader: a worker process died unexpectedly (killed, out of '
-                             'memory, or a crash in native code) while loading a batch; run '
-                             'with num_workers=0 to see the error in the main process') from None
+            self._shutdown(wait=False, kill=True)
+            raise MXNetError(_DIED) from None
+        except SystemExit as e:
+            # sys.exit() in a worker comes back as the batch's exception: it must not end
+            # the training process
+            self._shutdown(wait=False, kill=True)
+            raise MXNetError('DataLoader: a worker process exited (SystemExit %s) while loading '
+                             'a batch' % (e.code,)) from None
         except cf.TimeoutError:
+            # a stuck worker never takes the shutdown request: end the workers, or the
+            # interpreter would wait for them at exit
+            self._shutdown(wait=False, kill=True)
             raise MXNetError('DataLoader: no batch arrived from the workers within timeout=%s '
                              'seconds; a sample may be too slow to load, or a worker is stuck'
                              % self._timeout) from None
@@ -151,10 +166,18 @@ class DataLoader:
     def __len__(self):
         return len(self._batch_sampler)
 
-    def _shutdown(self, wait=True):
+    def _shutdown(self, wait=True, kill=False):
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=True)
+        if pool is None:
+            return
+        if kill and not self._thread_pool:
+            procs = getattr(pool, '_processes', None) or {}
+            for proc in list(procs.values()):
+                try:
+                    proc.kill()
+                except (OSError, AttributeError, ValueError):
+                    pass
+        pool.shutdown(wait=wait, cancel_futures=True)
 
     def __del__(self):
         try:
