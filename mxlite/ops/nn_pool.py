@@ -174,7 +174,7 @@ class Pooling(Operator):
             if attrs.global_pool and x.shape[0] * x.shape[1]:
                 raise MXNetError('Pooling: global pooling of data of shape %s: its images are '
                                  'empty' % fmt(x.shape))
-            return [np.zeros(ctx.shapes[0], dtype=ctx.dtypes[0])]
+            return self._with_workspace(ctx, attrs, [np.zeros(ctx.shapes[0], dtype=ctx.dtypes[0])])
         kind = _POOL_CODES[attrs.pool_type]
         p = attrs.p_value or 1
         dt = compute_dtype(x)
