@@ -17,7 +17,6 @@ resident) whatever the batch size.  Shapes are checked by the registry
 """
 import numpy as np
 from numba import njit
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ._threads import batch_parallel
 from . import winograd
@@ -43,41 +42,86 @@ def _span(off, stride, size, n_out):
     return lo, hi
 
 
-def _padded(x, ph, pw):
-    if ph == 0 and pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+@njit(cache=True, nogil=True)
+def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """col (C*kh*kw, B, oh*ow) <- x (B, C, H, W); zero where a tap falls in the padding.
+
+    One short output row at a time with a per-element bounds test: LLVM
+    vectorises this form (a masked select), measured 1.2-1.7x faster than
+    numpy's strided window copy and faster than splitting each row into
+    padding and interior loops.
+    """
+    B, C, H, W = x.shape
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    for oy in range(oh):
+                        iy = oy * sh - ph + ky * dh
+                        dst = col[row, b, oy * ow:(oy + 1) * ow]
+                        if iy < 0 or iy >= H:
+                            dst[:] = 0
+                            continue
+                        src = x[b, c, iy]
+                        for ox in range(ow):
+                            ix = ox * sw - pw + kx * dw
+                            if ix >= 0 and ix < W:
+                                dst[ox] = src[ix]
+                            else:
+                                dst[ox] = 0
+
+
+@njit(cache=True, nogil=True)
+def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """x (B, C, H, W) = the sum of col (C*kh*kw, B, oh*ow) folded back (overwrites x).
+
+    3.5-4.5x faster than one strided numpy add per tap (measured on LeNet's
+    and ResNet's shapes): each image's plane stays in L1 while its taps add.
+    """
+    B, C, H, W = x.shape
+    x[...] = 0
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    for oy in range(oh):
+                        iy = oy * sh - ph + ky * dh
+                        if iy < 0 or iy >= H:
+                            continue
+                        src = col[row, b, oy * ow:(oy + 1) * ow]
+                        dst = x[b, c, iy]
+                        for ox in range(ow):
+                            ix = ox * sw - pw + kx * dw
+                            if ix >= 0 and ix < W:
+                                dst[ix] += src[ox]
+
+
+def _kbp(col, x, kh, kw, oh, ow, kfirst):
+    """``col`` seen as (C*kh*kw, B, oh*ow) whatever its layout (a transposed view when
+    it is stored (B, C*kh*kw, oh*ow))."""
+    B, C = x.shape[0], x.shape[1]
+    if kfirst:
+        return col.reshape(C * kh * kw, B, oh * ow)
+    return col.reshape(B, C * kh * kw, oh * ow).transpose(1, 0, 2)
 
 
 def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
-    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk).
-
-    A strided window view copied by numpy: its copy loops beat hand-written
-    Numba row copies 1.5-4x on these shapes (measured), and release the GIL.
-    """
-    B, C = x.shape[0], x.shape[1]
-    v = sliding_window_view(_padded(x, ph, pw), (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
-    v = v[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]          # (B, C, oh, ow, kh, kw)
-    if kfirst:
-        np.copyto(col.reshape(C, kh, kw, B, oh, ow), v.transpose(1, 4, 5, 0, 2, 3))
-    else:
-        np.copyto(col.reshape(B, C, kh, kw, oh, ow), v.transpose(0, 1, 4, 5, 2, 3))
+    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
+    _im2col_kbp(np.ascontiguousarray(x), _kbp(col, x, kh, kw, oh, ow, kfirst),
+                kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
 
 
 def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
-    """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it:
-    one strided numpy add per kernel tap."""
-    B, C, H, W = x.shape
-    c6 = col.reshape((C, kh, kw, B, oh, ow) if kfirst else (B, C, kh, kw, oh, ow))
-    xp = x if ph == 0 and pw == 0 else np.empty((B, C, H + 2 * ph, W + 2 * pw), x.dtype)
-    xp[...] = 0
-    for ky in range(kh):
-        for kx in range(kw):
-            tap = c6[:, ky, kx].transpose(1, 0, 2, 3) if kfirst else c6[:, :, ky, kx]
-            xp[:, :, ky * dh:ky * dh + sh * (oh - 1) + 1:sh, kx * dw:kx * dw + sw * (ow - 1) + 1:sw] += tap
-    if xp is not x:
-        x[...] = xp[:, :, ph:ph + H, pw:pw + W]
+    """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
+    if x.flags.c_contiguous:
+        _col2im_kbp(_kbp(col, x, kh, kw, oh, ow, kfirst), x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+        return
+    tmp = np.empty(x.shape, x.dtype)
+    _col2im_kbp(_kbp(col, x, kh, kw, oh, ow, kfirst), tmp, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+    x[...] = tmp
 
 
 @njit(cache=True, nogil=True)
