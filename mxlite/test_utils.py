@@ -209,3 +209,22 @@ def get_mnist(path='data'):
         else:
             out[key] = arr.astype(np.float32)
     return out
+
+
+def download(url, fname=None, dirname=None, overwrite=False, retries=5):
+    """Download ``url`` to ``dirname/fname`` (MXNet's ``mx.test_utils.download``); returns
+    the file name.  An existing file is kept unless ``overwrite``; without a network the
+    MXNetError names the file to put in place by hand (see ``gluon.utils.download``)."""
+    import os
+    from .gluon.utils import download as _fetch
+    if fname is None:
+        fname = url.split('/')[-1]
+        if not fname:
+            raise MXNetError("download: can't take a file name from %r; pass fname=" % url)
+    if dirname is None:
+        dirname = os.path.dirname(fname)
+    else:
+        fname = os.path.join(dirname, fname)
+    if dirname:
+        os.makedirs(dirname, exist_ok=True)
+    return _fetch(url, path=fname, overwrite=overwrite, retries=retries)

@@ -9,7 +9,7 @@ from ..ops.registry import get_op
 from . import invoke as _inv
 from .ndarray import NDArray, _op
 
-__all__ = ['array', 'empty', 'zeros', 'ones', 'full', 'arange', 'eye', 'linspace', 'concatenate',
+__all__ = ['imdecode', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'eye', 'linspace', 'concatenate',
            'moveaxis', 'waitall', 'add', 'subtract', 'multiply', 'divide', 'true_divide',
            'modulo', 'power', 'maximum', 'minimum', 'equal', 'not_equal', 'greater',
            'greater_equal', 'lesser', 'lesser_equal', 'logical_and', 'logical_or', 'logical_xor',
@@ -180,3 +180,12 @@ logical_xor = _helper('broadcast_logical_xor', '_logical_xor_scalar', '_logical_
 def onehot_encode(indices, out):
     """Legacy one-hot: writes into ``out`` of shape (n, depth)."""
     return _op('one_hot', indices, depth=out.shape[1], out=out)
+
+
+def imdecode(str_img, clip_rect=(0, 0, 0, 0), out=None, index=0, channels=3, mean=None):
+    """MXNet's legacy ``_imdecode`` wrapper (deprecated there, and failing in MXNet 1.9.1's
+    pip build for every input): not provided; the error says what to call instead."""
+    from ..base import MXNetError
+    raise MXNetError('mx.nd.imdecode (the deprecated _imdecode operator) is not provided by '
+                     'mxlite; use mx.image.imdecode(buf, flag=1, to_rgb=True), which returns the '
+                     'decoded image as an HWC uint8 NDArray')
