@@ -23,7 +23,7 @@ class BucketingModule(BaseModule):
     """MXNet 1.x's BucketingModule over ``sym_gen(bucket_key) -> (symbol, data_names,
     label_names)``."""
 
-    def __init__(self, sym_gen, default_bucket_key=None, logger=logging, context=None,
+    def __init__(self, sym_gen, default_bucket_key=None, logger=logging, context=cpu(),
                  work_load_list=None, fixed_param_names=None, state_names=None, group2ctxs=None,
                  compression_params=None):
         super().__init__(logger=logger)

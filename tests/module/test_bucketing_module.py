@@ -247,3 +247,43 @@ def test_rebind_warns(caplog):
 def test_load_needs_sym_gen(tmp_path):
     with pytest.raises(MXNetError, match='sym_gen is required'):
         mx.mod.BucketingModule.load(str(tmp_path / 'x'), 1, default_bucket_key=5)
+
+
+def test_two_contexts_match_mxnet_single_context():
+    # batches split over two CPU contexts, updates through a local kvstore: same numbers
+    mod = mx.mod.BucketingModule(mb.rnn_sym_gen(mx), default_bucket_key=mb.DEFAULT_BUCKET,
+                                 context=[mx.cpu(0), mx.cpu(1)])
+    mod.bind(data_shapes=[('data', (mb.BATCH, 5))], label_shapes=[('softmax_label', (mb.BATCH,))])
+    mod.init_params(arg_params=_init())
+    mod.init_optimizer(optimizer='sgd', optimizer_params=mb.OPT_PARAMS)
+    for step, batch in enumerate(mb.bucket_iter(mx)):
+        mod.forward_backward(batch)
+        mod.update()
+    arg, _ = mod.get_params()
+    for k, v in arg.items():
+        assert_almost_equal(v.asnumpy(), G['step%d:arg:%s' % (step, k)], **TOL)
+
+
+def test_fixed_param_names_apply_to_every_bucket():
+    mod = mx.mod.BucketingModule(mb.rnn_sym_gen(mx), default_bucket_key=mb.DEFAULT_BUCKET,
+                                 fixed_param_names=['embed_weight'])
+    mod.bind(data_shapes=[('data', (mb.BATCH, 5))], label_shapes=[('softmax_label', (mb.BATCH,))])
+    mod.init_params(arg_params=_init())
+    mod.init_optimizer(optimizer='sgd', optimizer_params=mb.OPT_PARAMS)
+    for batch in mb.bucket_iter(mx):
+        mod.forward_backward(batch)
+        mod.update()
+    arg, _ = mod.get_params()
+    assert_almost_equal(arg['embed_weight'].asnumpy(), _init()['embed_weight'].asnumpy())
+    assert not np.allclose(arg['cls_weight'].asnumpy(), _init()['cls_weight'].asnumpy())
+
+
+def test_monitor_reaches_buckets_bound_later():
+    mod = _bound()
+    mon = mx.mon.Monitor(1, pattern='cls.*')
+    mod.install_monitor(mon)
+    batch = [b for b in mb.bucket_iter(mx) if b.bucket_key == 2][0]
+    mon.tic()
+    mod.forward(batch, is_train=False)
+    names = [name for _, name, _ in mon.toc()]
+    assert any(name.startswith('cls') for name in names)
