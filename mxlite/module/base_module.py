@@ -208,7 +208,8 @@ class BaseModule:
             validation_metric = eval_metric
         if not hasattr(eval_metric, 'update_dict'):
             eval_metric = metric_mod.create(eval_metric)
-        heads = loss_heads(self.symbol) if show_loss else []
+        loss_symbol = self._symbol_for_loss() if show_loss else None
+        heads = loss_heads(loss_symbol) if loss_symbol is not None else []
         user_names = set(_metric_names(eval_metric))
         if user_names & {'loss', 'cross-entropy', 'nll-loss'}:
             heads = []
@@ -289,6 +290,10 @@ class BaseModule:
             train_data.reset()
 
     # -- helpers for fit -------------------------------------------------------
+    def _symbol_for_loss(self):
+        """The symbol whose loss heads produce this module's outputs."""
+        return self.symbol
+
     def _label_names_for_loss(self):
         return [d.name for d in (self.label_shapes or [])]
 
