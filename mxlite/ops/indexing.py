@@ -8,7 +8,7 @@ import numpy as np
 
 from ..base import MXNetError
 from .registry import Operator, register, Param
-from .infer import fmt, norm_axis
+from .infer import fmt, norm_axis, merge_shape
 
 
 def _blocks(shape, axis):
@@ -171,11 +171,14 @@ class Where(Operator):
 
     def infer_shape(self, attrs, in_shapes):
         c, x, y = in_shapes
-        xy = x if x is not None else y
-        if x is not None and y is not None and tuple(x) != tuple(y):
+        try:   # (0 = not yet known, as in zeros((0, 0)))
+            xy = merge_shape('where', 'x', x, y)
+        except MXNetError:
             raise MXNetError('where: x has shape %s but y has shape %s; they must be equal'
-                             % (fmt(x), fmt(y)))
-        if c is not None and xy is not None:
+                             % (fmt(x), fmt(y))) from None
+        if c is not None and xy is not None and len(c) == len(xy):
+            xy = merge_shape('where', 'x', xy, c)
+        if c is not None and xy is not None and 0 not in xy and 0 not in c:
             if tuple(c) != tuple(xy) and not (len(c) == 1 and c[0] == xy[0]):
                 raise MXNetError('where: condition has shape %s; it must equal the shape of x %s '
                                  'or be 1-D of length %d' % (fmt(c), fmt(xy), xy[0]))

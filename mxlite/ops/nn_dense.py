@@ -25,6 +25,17 @@ class FullyConnected(Operator):
     def infer_type(self, attrs, in_types):
         return uniform_float_type(self.name, self.list_arguments(attrs), in_types, 1)
 
+    def infer_shape_backward(self, attrs, in_shapes, out_shapes):
+        """Complete unknown (0) batch dimensions of ``data`` from the known output."""
+        data, out = in_shapes[0], out_shapes[0]
+        if data is None or out is None or 0 not in data:
+            return None
+        lead = 1 if attrs.flatten else len(data) - 1
+        if len(out) != lead + 1:
+            return None
+        filled = tuple(o if d == 0 else d for d, o in zip(data[:lead], out[:lead])) + data[lead:]
+        return [filled] + list(in_shapes[1:])
+
     def infer_shape(self, attrs, in_shapes):
         H = attrs.num_hidden
         if H < 1:

@@ -160,9 +160,9 @@ class RNN(Operator):
     def list_outputs(self, attrs):
         outs = ['output']
         if attrs.state_outputs:
-            outs.append('state')
+            outs.append('state_output')
             if attrs.mode == 'lstm':
-                outs.append('statecell')
+                outs.append('statecell_output')
         return outs + ['mask']
 
     def num_visible_outputs(self, attrs):

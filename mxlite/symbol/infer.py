@@ -129,7 +129,17 @@ def infer_shapes(entries, known):
             values[(id(node), 0)] = None if s is None else tuple(s)
 
     def infer(node, ins):
-        return node.op.infer_shape(node.attrs, ins)
+        new_in, outs = node.op.infer_shape(node.attrs, ins)
+        backward = getattr(node.op, 'infer_shape_backward', None)
+        if backward is not None:
+            # (MXNet also completes inputs from known outputs: the batch size of a begin
+            # state zeros((0, H)) comes from what its FullyConnected's output meets)
+            known = [values.get((id(node), i)) for i in range(len(outs))]
+            if any(k is not None for k in known):
+                refined = backward(node.attrs, list(new_in), known)
+                if refined is not None:
+                    new_in = refined
+        return new_in, outs
 
     def merge(old, new):
         return merge_shape('infer_shape', '', old, tuple(new))
