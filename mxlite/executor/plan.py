@@ -20,6 +20,7 @@ from .memory_limit import check
 from ..ops.registry import OpContext
 from ..ops.infer import fmt
 from ..symbol.graph import topo_order
+from ..kernels import blas
 from ..symbol.infer import infer_shapes, infer_types
 
 __all__ = ['build_plan', 'Plan']
@@ -142,6 +143,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
     allocated and not yet written (``simple_bind``'s zeros), which the
     memory check counts as new memory with the plan's own buffers.
     """
+    blas.ensure_pinned()
     plan = Plan()
     heads = symbol._outputs
     nodes = topo_order(heads)

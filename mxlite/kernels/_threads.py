@@ -11,6 +11,9 @@ import os
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numba
+import numpy as np
+
+from .blas import controllers as _blas_controllers, pinned as _blas_pinned
 
 PAR_MIN = 1 << 15        # elements below which parallel kernels run single-threaded
 SPLIT_MIN = 1 << 18      # elements from which numpy work is split across threads
@@ -59,19 +62,29 @@ def cpu_count():
     return os.cpu_count() or 1
 
 
-_blas_libs = None
+GEMM_SPLIT_FLOPS = 1 << 24   # multiply-adds (~0.2 ms on one core) from which a GEMM is split
 
 
-def _blas_controllers():
-    """threadpoolctl's handles on the loaded BLAS libraries ([] without threadpoolctl)."""
-    global _blas_libs
-    if _blas_libs is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-            _blas_libs = [c for c in ThreadpoolController().lib_controllers if c.user_api == 'blas']
-        except Exception:     # threadpoolctl missing or unable to inspect this process
-            _blas_libs = []
-    return _blas_libs
+def gemm(a, b, out):
+    """``np.matmul(a, b, out=out)`` for 2-D operands, rows of ``a`` split across threads
+    when the product is large (BLAS itself runs single-threaded, see ``blas.py``)."""
+    m = a.shape[0]
+    k = numba.config.NUMBA_NUM_THREADS
+    pinned = _blas_pinned()          # the first call pins BLAS to one thread
+    if k <= 1 or m < 2 * k or m * a.shape[1] * b.shape[1] < GEMM_SPLIT_FLOPS or not pinned:
+        np.matmul(a, b, out=out)
+        return out
+    step = -(-m // k)
+    bounds = [(i, min(m, i + step)) for i in range(0, m, step)]
+    futures = [_workers().submit(np.matmul, a[lo:hi], b, out=out[lo:hi]) for lo, hi in bounds[1:]]
+    try:
+        lo, hi = bounds[0]
+        np.matmul(a[lo:hi], b, out=out[lo:hi])
+    finally:
+        wait(futures)
+    for f in futures:
+        f.result()
+    return out
 
 
 def batch_parallel(fn, n):

@@ -155,6 +155,81 @@ def _interior(n_out, stride, pad, k, n):
     return min(lo, hi), hi
 
 
+# Border windows of the fast kernels below: module-level (not closures) so that the
+# closures' captured values stay plain ints -- a captured dispatcher pickles
+# differently in every process, which made Numba's cache miss on every start.
+@njit(cache=True, nogil=True)
+def _border_fwd(x, out, pl, oy, ox_from, ox_to, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+                include_pad, lowest):
+    H, W = x.shape[1], x.shape[2]
+    hs = oy * sh - ph
+    for ox in range(ox_from, ox_to):
+        ws = ox * sw - pw
+        m = lowest
+        acc = 0.0
+        cnt = 0
+        for r in range(kh):
+            iy = hs + r
+            if iy >= 0 and iy < H:
+                for c in range(kw):
+                    ix = ws + c
+                    if ix >= 0 and ix < W:
+                        v = x[pl, iy, ix]
+                        m = max(m, v)
+                        acc += v
+                        cnt += 1
+        if kind == 0:
+            out[pl, oy, ox] = m
+        elif kind == 1:
+            n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+            out[pl, oy, ox] = acc / n if n > 0 else 0.0
+        else:
+            out[pl, oy, ox] = acc
+
+@njit(cache=True, nogil=True)
+def _border_bwd(x, dy, dx, pl, oy, ox_from, ox_to, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+                include_pad):
+    H, W = x.shape[1], x.shape[2]
+    hs = oy * sh - ph
+    for ox in range(ox_from, ox_to):
+        ws = ox * sw - pw
+        g = dy[pl, oy, ox]
+        if kind == 0:
+            # the first maximum (row-major) of the clipped window
+            by = -1
+            bx = -1
+            for r in range(kh):
+                iy = hs + r
+                if iy >= 0 and iy < H:
+                    for c in range(kw):
+                        ix = ws + c
+                        if ix >= 0 and ix < W:
+                            if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
+                                by = iy
+                                bx = ix
+            if by >= 0:
+                dx[pl, by, bx] += g
+            continue
+        if kind == 1:
+            cnt = 0
+            for r in range(kh):
+                if hs + r >= 0 and hs + r < H:
+                    for c in range(kw):
+                        if ws + c >= 0 and ws + c < W:
+                            cnt += 1
+            n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
+            if n <= 0:
+                continue
+            g = g / n
+        for r in range(kh):
+            iy = hs + r
+            if iy >= 0 and iy < H:
+                for c in range(kw):
+                    ix = ws + c
+                    if ix >= 0 and ix < W:
+                        dx[pl, iy, ix] += g
+
+
 def _make_fast(kh, kw, sh, sw):
     """Kernels with the window size and stride compiled in (closure constants).
 
@@ -167,75 +242,6 @@ def _make_fast(kh, kw, sh, sw):
     """
     area = kh * kw
 
-    @njit(cache=True, nogil=True)
-    def _border_fwd(x, out, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad, lowest):
-        H, W = x.shape[1], x.shape[2]
-        hs = oy * sh - ph
-        for ox in range(ox_from, ox_to):
-            ws = ox * sw - pw
-            m = lowest
-            acc = 0.0
-            cnt = 0
-            for r in range(kh):
-                iy = hs + r
-                if iy >= 0 and iy < H:
-                    for c in range(kw):
-                        ix = ws + c
-                        if ix >= 0 and ix < W:
-                            v = x[pl, iy, ix]
-                            m = max(m, v)
-                            acc += v
-                            cnt += 1
-            if kind == 0:
-                out[pl, oy, ox] = m
-            elif kind == 1:
-                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
-                out[pl, oy, ox] = acc / n if n > 0 else 0.0
-            else:
-                out[pl, oy, ox] = acc
-
-    @njit(cache=True, nogil=True)
-    def _border_bwd(x, dy, dx, pl, oy, ox_from, ox_to, kind, ph, pw, hlim, wlim, include_pad):
-        H, W = x.shape[1], x.shape[2]
-        hs = oy * sh - ph
-        for ox in range(ox_from, ox_to):
-            ws = ox * sw - pw
-            g = dy[pl, oy, ox]
-            if kind == 0:
-                # the first maximum (row-major) of the clipped window
-                by = -1
-                bx = -1
-                for r in range(kh):
-                    iy = hs + r
-                    if iy >= 0 and iy < H:
-                        for c in range(kw):
-                            ix = ws + c
-                            if ix >= 0 and ix < W:
-                                if by < 0 or x[pl, iy, ix] > x[pl, by, bx]:
-                                    by = iy
-                                    bx = ix
-                if by >= 0:
-                    dx[pl, by, bx] += g
-                continue
-            if kind == 1:
-                cnt = 0
-                for r in range(kh):
-                    if hs + r >= 0 and hs + r < H:
-                        for c in range(kw):
-                            if ws + c >= 0 and ws + c < W:
-                                cnt += 1
-                n = (min(hs + kh, hlim) - hs) * (min(ws + kw, wlim) - ws) if include_pad else cnt
-                if n <= 0:
-                    continue
-                g = g / n
-            for r in range(kh):
-                iy = hs + r
-                if iy >= 0 and iy < H:
-                    for c in range(kw):
-                        ix = ws + c
-                        if ix >= 0 and ix < W:
-                            dx[pl, iy, ix] += g
-
     @njit(cache=True, nogil=True, parallel=True)
     def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
@@ -247,13 +253,14 @@ def _make_fast(kh, kw, sh, sw):
             for oy in range(oh):
                 if oy >= oy0 and oy < oy1:
                     if ox0 > 0:
-                        _border_fwd(x, out, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad,
-                                    lowest)
+                        _border_fwd(x, out, pl, oy, 0, ox0, kind, kh, kw, sh, sw, ph, pw, hlim,
+                                    wlim, include_pad, lowest)
                     if ox1 < ow:
-                        _border_fwd(x, out, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad,
-                                    lowest)
+                        _border_fwd(x, out, pl, oy, ox1, ow, kind, kh, kw, sh, sw, ph, pw, hlim,
+                                    wlim, include_pad, lowest)
                 else:
-                    _border_fwd(x, out, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad, lowest)
+                    _border_fwd(x, out, pl, oy, 0, ow, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+                                include_pad, lowest)
             if oy1 <= oy0 or ox1 <= ox0:
                 continue
             # interior: output row by output row, one input row (a 1-D view starting at
@@ -305,11 +312,14 @@ def _make_fast(kh, kw, sh, sw):
             for oy in range(oh):
                 if oy >= oy0 and oy < oy1:
                     if ox0 > 0:
-                        _border_bwd(x, dy, dx, pl, oy, 0, ox0, kind, ph, pw, hlim, wlim, include_pad)
+                        _border_bwd(x, dy, dx, pl, oy, 0, ox0, kind, kh, kw, sh, sw, ph, pw, hlim,
+                                    wlim, include_pad)
                     if ox1 < ow:
-                        _border_bwd(x, dy, dx, pl, oy, ox1, ow, kind, ph, pw, hlim, wlim, include_pad)
+                        _border_bwd(x, dy, dx, pl, oy, ox1, ow, kind, kh, kw, sh, sw, ph, pw, hlim,
+                                    wlim, include_pad)
                 else:
-                    _border_bwd(x, dy, dx, pl, oy, 0, ow, kind, ph, pw, hlim, wlim, include_pad)
+                    _border_bwd(x, dy, dx, pl, oy, 0, ow, kind, kh, kw, sh, sw, ph, pw, hlim,
+                                    wlim, include_pad)
             if oy1 <= oy0 or ox1 <= ox0:
                 continue
             y0 = oy0 * sh - ph

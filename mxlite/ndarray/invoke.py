@@ -10,6 +10,8 @@ import time
 
 import numpy as np
 
+from ..kernels import blas as _blas
+
 from .. import profiler as _prof
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
@@ -187,6 +189,7 @@ def _context_of(op, attrs, inputs):
 def invoke_op(op, attrs, inputs, names=None, out=None):
     """Run ``op`` with parsed ``attrs`` on NDArray ``inputs``; returns NDArray(s)."""
     from .ndarray import NDArray
+    _blas.ensure_pinned()
     if names is None:
         names = op.list_arguments(attrs) + op.list_aux_states(attrs)
     ctx = _context_of(op, attrs, inputs)

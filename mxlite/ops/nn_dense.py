@@ -93,7 +93,8 @@ class FullyConnected(Operator):
         x2 = as_compute(x).reshape(rows, K)
         out = out_buffer(ctx, 0, ctx.shapes[0], dt)
         out2 = out.reshape(rows, attrs.num_hidden)
-        np.matmul(x2, as_compute(w).T, out=out2)
+        from ..kernels._threads import gemm
+        gemm(x2, as_compute(w).T, out2)
         if not attrs.no_bias:
             out2 += as_compute(inputs[2])
         return [finish(ctx, 0, out, ctx.dtypes[0])]
@@ -105,13 +106,14 @@ class FullyConnected(Operator):
         dy = as_compute(out_grads[0]).reshape(rows, H)
         dt = dy.dtype
         grads = [None, None] + ([] if attrs.no_bias else [None])
+        from ..kernels._threads import gemm
         if wanted(ctx, 0):
             dx = grad_buffer(ctx, 0, x.shape, dt)
-            np.matmul(dy, as_compute(w), out=dx.reshape(rows, K))
+            gemm(dy, as_compute(w), dx.reshape(rows, K))
             grads[0] = dx.astype(x.dtype, copy=False)
         if wanted(ctx, 1):
             dw = grad_buffer(ctx, 1, w.shape, dt)
-            np.matmul(dy.T, as_compute(x).reshape(rows, K), out=dw)
+            gemm(dy.T, as_compute(x).reshape(rows, K), dw)
             grads[1] = dw.astype(w.dtype, copy=False)
         if not attrs.no_bias and wanted(ctx, 2):
             grads[2] = dy.sum(axis=0, dtype=np.float64).astype(inputs[2].dtype)
