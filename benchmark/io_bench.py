@@ -76,9 +76,10 @@ def pack(prefix, root, resize):
     return prefix + '.rec'
 
 
-def run_timer(python, import_line, kwargs, repeats):
+def run_timer(python, import_line, kwargs, repeats, env=None):
+    """Median-able images/sec of ``repeats`` passes in a fresh ``python`` (used by run.py)."""
     code = TIMER.format(import_line=import_line)
-    env = dict(os.environ)
+    env = dict(os.environ if env is None else env)
     env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
     res = subprocess.run([python, '-c', code, json.dumps(kwargs), str(repeats)], env=env,
                          capture_output=True, text=True)

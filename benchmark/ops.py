@@ -30,10 +30,15 @@ ROOT = os.path.dirname(HERE)
 
 CONV = 'Convolution'
 
-# name, op, input shapes (data first), params, FLOPs of one forward (None: not a GEMM-like op)
+# name, op, input shapes (data first), params, FLOPs of one forward (None: not a GEMM-like op);
+# fwd+bwd counts 3x the forward FLOPs (data, weight and bias gradients are all computed).
+# benchmark/run.py drives this file's worker (--worker) for workload 4.
 CASES = [
     ('conv 3x3 64->64 @56', CONV, [(32, 64, 56, 56), (64, 64, 3, 3), (64,)],
      {'kernel': (3, 3), 'pad': (1, 1), 'num_filter': 64}, 2.0 * 32 * 64 * 64 * 9 * 56 * 56),
+    ('conv 7x7 3->64 s2 @224', CONV, [(64, 3, 224, 224), (64, 3, 7, 7), (64,)],
+     {'kernel': (7, 7), 'stride': (2, 2), 'pad': (3, 3), 'num_filter': 64},
+     2.0 * 64 * 64 * 3 * 49 * 112 * 112),
     ('lenet conv1 5x5 1->20', CONV, [(64, 1, 28, 28), (20, 1, 5, 5), (20,)],
      {'kernel': (5, 5), 'num_filter': 20}, 2.0 * 64 * 20 * 1 * 25 * 24 * 24),
     ('lenet conv2 5x5 20->50', CONV, [(64, 20, 12, 12), (50, 20, 5, 5), (50,)],
