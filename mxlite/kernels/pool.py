@@ -1,4 +1,4 @@
-"""Pooling kernels over (planes, H, W) arrays, parallel over planes.
+"""Pooling kernels over (planes, H, W) arrays; the drivers split the planes across threads.
 
 A window of output (oy, ox) starts at (oy * sh - ph, ox * sw - pw) and spans
 (kh, kw); it is clipped to the input for max/sum/lp, while average pooling
@@ -7,13 +7,18 @@ with ``count_include_pad`` divides by the window clipped to the padded input
 empty window gives the lowest finite value for max and 0 otherwise.
 
 Pool type codes: 0 max, 1 avg, 2 sum, 3 lp (``p`` 1, 2 or 3).
+
+The kernels are serial (``_threads.split`` runs parts of the planes on
+mxlite's threads): Numba's parallel lowering took ~11 s of compilation for
+the two specialised kernels of one window size, against well under a second
+each serial, at the same speed.
 """
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from ._threads import call
+from ._threads import split
 
 MAX, AVG, SUM, LP = 0, 1, 2, 3
 
@@ -113,14 +118,14 @@ def _window_grad(x, yv, g, dx, pl, hs, ws, kh, kw, H, W, hlim, wlim, kind, inclu
             dx[pl, iy, ix] += g
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest, box):
     """Any window geometry (runtime sizes), every window clipped; outputs inside
     ``box`` = (oy0, oy1, ox0, ox1) are left to a specialised kernel."""
     P, H, W = x.shape
     oh, ow = out.shape[1], out.shape[2]
     oy0, oy1, ox0, ox1 = box
-    for pl in prange(P):
+    for pl in range(P):
         for oy in range(oh):
             inside = oy >= oy0 and oy < oy1
             for ox in range(ow):
@@ -130,14 +135,14 @@ def pool_forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, 
                                                 hlim, wlim, kind, include_pad, p, lowest)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def pool_backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, box):
     """dx (zeroed here) from dy, except for the outputs inside ``box``; max routes
     to the first maximum of each window."""
     P, H, W = x.shape
     oh, ow = dy.shape[1], dy.shape[2]
     oy0, oy1, ox0, ox1 = box
-    for pl in prange(P):
+    for pl in range(P):
         dx[pl] = 0
         for oy in range(oh):
             inside = oy >= oy0 and oy < oy1
@@ -242,12 +247,12 @@ def _make_fast(kh, kw, sh, sw):
     """
     area = kh * kw
 
-    @njit(cache=True, nogil=True, parallel=True)
+    @njit(cache=True, nogil=True)
     def forward(x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
         oh, ow = out.shape[1], out.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
-        for pl in prange(P):
+        for pl in range(P):
             # border windows, clipped: whole rows outside the box, the ends of rows inside it
             # (calls only for non-empty ranges: a call costs more than a short row)
             for oy in range(oh):
@@ -302,12 +307,12 @@ def _make_fast(kh, kw, sh, sw):
                             orow[j] *= scale
                 out[pl, oy0 + i, ox0:ox1] = orow
 
-    @njit(cache=True, nogil=True, parallel=True)
+    @njit(cache=True, nogil=True)
     def backward(x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
         oh, ow = dy.shape[1], dy.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
-        for pl in prange(P):
+        for pl in range(P):
             dx[pl] = 0
             for oy in range(oh):
                 if oy >= oy0 and oy < oy1:
@@ -382,21 +387,24 @@ def _box(H, W, out_shape, kh, kw, sh, sw, ph, pw):
 def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
-        call(pool_forward, x.size, x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p,
-             lowest, _NO_BOX)
+        split(lambda xs, os: pool_forward(xs, os, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
+                                          include_pad, p, lowest, _NO_BOX), [x, out])
         return
     box = _box(x.shape[1], x.shape[2], out.shape, kh, kw, sh, sw, ph, pw)
-    call(fast[0], x.size, x, out, kind, ph, pw, hlim, wlim, include_pad, lowest, *box)
+    split(lambda xs, os: fast[0](xs, os, kind, ph, pw, hlim, wlim, include_pad, lowest, *box),
+          [x, out])
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
-        call(pool_backward, x.size, x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
-             include_pad, p, _NO_BOX)
+        split(lambda xs, ys, dys, dxs: pool_backward(xs, ys, dys, dxs, kind, kh, kw, sh, sw, ph,
+                                                     pw, hlim, wlim, include_pad, p, _NO_BOX),
+              [x, y, dy, dx])
         return
     box = _box(x.shape[1], x.shape[2], dy.shape, kh, kw, sh, sw, ph, pw)
-    call(fast[1], x.size, x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, *box)
+    split(lambda xs, dys, dxs: fast[1](xs, dys, dxs, kind, ph, pw, hlim, wlim, include_pad, *box),
+          [x, dy, dx])
 
 
 @njit(cache=True, nogil=True)
