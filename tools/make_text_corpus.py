@@ -37,7 +37,7 @@ SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z"(])')
 ABBREVIATIONS = (('e.g.', 'for example'), ('i.e.', 'that is'), ('etc.', 'etc'),
                  ('vs.', 'vs'), ('approx.', 'approx'), ('Mr.', 'mr'), ('Dr.', 'dr'))
 LICENSE = """\
-The files ptb-style {name}.train.txt and {name}.valid.txt in this folder are derived from the
+The PTB-style files {name}.train.txt and {name}.valid.txt in this folder are derived from the
 documentation of Python {version} (docstrings of the standard library and the reference
 manual topics in pydoc_data/topics.py), made by tools/make_text_corpus.py.
 

@@ -1,0 +1,46 @@
+"""example/rnn/bucketing: the LSTM language model with BucketingModule, on the corpus shipped
+with the example (offline) and on Penn-Treebank-named files in --data-dir."""
+import math
+import os
+import shutil
+
+from example_env import RNN_BUCKETING, final_metric, run_script
+
+LSTM = os.path.join(RNN_BUCKETING, 'lstm_bucketing.py')
+SHIPPED = os.path.join(RNN_BUCKETING, 'data')
+VOCAB = 1796                        # words of the shipped corpus, without the '\n' end mark
+SMALL = ['--num-epochs', 1, '--num-layers', 1, '--num-hidden', 32, '--num-embed', 32,
+         '--disp-batches', 20]
+
+
+def run(script, argv, cwd):
+    res = run_script(script, argv, cwd=str(cwd))
+    assert res.returncode == 0, res.stderr[-3000:]
+    return res.stderr
+
+
+def test_shipped_corpus_when_ptb_is_absent(tmp_path):
+    log = run(LSTM, SMALL + ['--data-dir', tmp_path / 'none', '--download', 0], tmp_path)
+    notes = [line for line in log.splitlines() if 'Penn Treebank not found' in line]
+    assert len(notes) == 1 and 'none' in notes[0] and '--download 0' in notes[0]
+    assert not os.path.exists(tmp_path / 'none')
+    assert 'pydoc: 3348 training and 360 validation sentences, vocabulary %d' % VOCAB in log
+    assert 'training 1 epochs: adam, lr 0.01, wd 1e-05' in log
+    for what in ('Epoch[0] Batch [0-20]\tSpeed: ', 'Epoch[0] Train-perplexity=',
+                 'Epoch[0] Time cost=', 'words/sec', 'Epoch[0] Validation-perplexity='):
+        assert what in log
+    ppl = final_metric(log, 'Validation-perplexity')
+    assert math.isfinite(ppl) and ppl < VOCAB / 3
+
+
+def test_ptb_files_in_data_dir_are_used(tmp_path):
+    """Files named like PTB's (here: the shipped corpus) get MXNet's defaults."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    shutil.copy(os.path.join(SHIPPED, 'pydoc.train.txt'), data / 'ptb.train.txt')
+    shutil.copy(os.path.join(SHIPPED, 'pydoc.valid.txt'), data / 'ptb.test.txt')
+    log = run(LSTM, SMALL + ['--batch-size', 16], tmp_path)   # --data-dir data, as MXNet
+    assert 'Penn Treebank not found' not in log and 'downloaded' not in log
+    assert 'PTB: 3348 training and 360 validation sentences' in log
+    assert 'training 1 epochs: sgd, lr 0.01, momentum 0, wd 1e-05, batch size 16' in log
+    assert math.isfinite(final_metric(log, 'Validation-perplexity'))
