@@ -3,6 +3,8 @@ with the example (offline) and on Penn-Treebank-named files in --data-dir."""
 import math
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -98,3 +100,12 @@ def test_flag_errors(tmp_path):
         res = run_script(CUDNN, argv, cwd=str(tmp_path))
         assert res.returncode != 0 and what in res.stderr, res.stderr[-2000:]
         assert 'Traceback' not in res.stderr
+
+
+def test_runs_from_its_folder_without_pythonpath():
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    for script in (LSTM, CUDNN):
+        res = subprocess.run([sys.executable, os.path.basename(script), '-h'], cwd=RNN_BUCKETING,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             timeout=60)
+        assert res.returncode == 0 and '--num-hidden' in res.stdout, res.stderr[-2000:]

@@ -8,9 +8,14 @@ train on the small corpus shipped in ``data/`` next to this file (sentences from
 Python's own documentation, PSF license; see ``data/LICENSE``), tokenised like PTB.
 """
 import os
+import sys
 import time
 
-import mxlite as mx
+try:
+    import mxlite as mx
+except ImportError:  # a source checkout that was not pip-installed: the repository root
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..')))
+    import mxlite as mx
 
 PTB_URL = 'https://raw.githubusercontent.com/dmlc/web-data/master/mxnet/ptb/'
 PTB_FILES = ('ptb.train.txt', 'ptb.valid.txt', 'ptb.test.txt')
@@ -82,9 +87,22 @@ def optimizer_params(args):
 
 
 def contexts_of(args):
-    if args.gpus:
-        return [mx.gpu(int(i)) for i in args.gpus.split(',')]
-    return mx.cpu(0)
+    """The contexts for --gpus: GPUs where they exist, else the CPU with a warning."""
+    if not args.gpus or not args.gpus.strip():
+        return mx.cpu(0)
+    try:
+        ids = [int(i) for i in args.gpus.split(',') if i.strip()]
+    except ValueError:
+        sys.exit('error: argument --gpus: expected integers separated by commas (e.g. 0,2), '
+                 'got %r' % args.gpus)
+    if not ids:
+        return mx.cpu(0)
+    found = mx.context.num_gpus()
+    if found < max(ids) + 1:
+        log().warning('--gpus %s: %s; training on the CPU instead', args.gpus,
+                      'no GPU found' if found == 0 else 'only %d GPU(s) found' % found)
+        return mx.cpu(0)
+    return [mx.gpu(i) for i in ids]
 
 
 def add_data_args(parser):

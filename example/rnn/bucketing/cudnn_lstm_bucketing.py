@@ -17,10 +17,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bucketing_common import (  # noqa: E402
+    INVALID_LABEL, EpochSpeed, add_data_args, add_train_args, contexts_of, fill_defaults, get_iters, log, optimizer_params)
 import mxlite as mx  # noqa: E402
 from mxlite.base import MXNetError  # noqa: E402
-from bucketing_common import (INVALID_LABEL, EpochSpeed, add_data_args, add_train_args,  # noqa: E402
-                              contexts_of, fill_defaults, get_iters, log, optimizer_params)
 
 RNN_TYPES = ('lstm', 'gru', 'rnn_tanh', 'rnn_relu')
 
