@@ -20,7 +20,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bucketing_common import (  # noqa: E402
-    INVALID_LABEL, EpochSpeed, add_data_args, add_train_args, contexts_of, fill_defaults, get_iters, optimizer_params)
+    INVALID_LABEL, EpochSpeed, add_data_args, add_train_args, contexts_of, fill_defaults,
+    get_iters, optimizer_params)
 import mxlite as mx  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__,
