@@ -180,8 +180,8 @@ def main(argv=None):
     ntok = sum(len(s) for s in train)
     unk = sum(w not in vocab for s in train for w in s)
     print('%d candidate sentences; wrote %d training (%d words, %.1f%% <unk>) and %d '
-          'validation sentences, vocabulary %d (+<unk>) to %s'
-          % (len(sents), len(train), ntok, 100.0 * unk / ntok, len(valid), len(vocab),
+          'validation sentences, vocabulary %d with <unk> to %s'
+          % (len(sents), len(train), ntok, 100.0 * unk / ntok, len(valid), len(vocab | {'<unk>'}),
              os.path.abspath(args.out)))
 
 

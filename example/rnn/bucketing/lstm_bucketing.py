@@ -7,7 +7,7 @@ buckets sharing one set of weights.  The metric is perplexity, ignoring padding.
 With ptb.train.txt and ptb.test.txt in --data-dir (downloaded there when missing and a
 network exists) this is MXNet's run: 25 epochs of SGD at lr 0.01.  Otherwise it says so in
 one line and trains on the small Python-documentation corpus shipped in data/ (48k words,
-vocabulary 1,796 + <unk>): 4 epochs of Adam at lr 0.01, about a minute on 2 cores, where the
+vocabulary 1,796 with <unk>): 4 epochs of Adam at lr 0.01, about a minute on 2 cores, where the
 validation perplexity falls from 1,796 (uniform) to about 140.
 
     python lstm_bucketing.py                          # PTB if present/downloadable, else pydoc
