@@ -7,6 +7,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 IMAGE_CLS = os.path.join(REPO, 'example', 'image-classification')
 GLUON = os.path.join(REPO, 'example', 'gluon')
+RNN_BUCKETING = os.path.join(REPO, 'example', 'rnn', 'bucketing')
 TOOLS = os.path.join(REPO, 'tools')
 
 if IMAGE_CLS not in sys.path:
