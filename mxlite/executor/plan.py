@@ -108,19 +108,30 @@ def _assign_offsets(values, group):
         else:
             spans[g] = (size, first, last)
     order = sorted(spans, key=lambda g: (-spans[g][0], spans[g][1]))
-    placed = []          # (offset, size, first, last)
+    n = len(order)
+    # placed groups as parallel arrays: the overlap test of each new group against all
+    # placed ones runs in numpy (a graph of thousands of values plans in milliseconds)
+    p_lo = np.zeros(n, np.int64)
+    p_hi = np.zeros(n, np.int64)
+    p_first = np.zeros(n, np.int64)
+    p_last = np.zeros(n, np.int64)
     offsets = {}
     total = 0
-    for g in order:
+    for i, g in enumerate(order):
         size, first, last = spans[g]
-        busy = sorted((o, o + sz) for o, sz, f, l in placed if f <= last and first <= l)
+        live = (p_first[:i] <= last) & (p_last[:i] >= first)
+        lo, hi = p_lo[:i][live], p_hi[:i][live]
         off = 0
-        for lo, hi in busy:
-            if off + size <= lo:
-                break
-            off = max(off, hi)
+        if lo.size:
+            # lowest gap: walking the live blocks by offset, the candidate before block j
+            # is the furthest end of blocks 0..j-1; take the first that fits before block j
+            idx = np.argsort(lo, kind='stable')
+            lo, ends = lo[idx], np.maximum.accumulate(hi[idx])
+            before = np.concatenate(([0], ends[:-1]))
+            fits = before + size <= lo
+            off = int(before[np.argmax(fits)]) if fits.any() else int(ends[-1])
         offsets[g] = off
-        placed.append((off, size, first, last))
+        p_lo[i], p_hi[i], p_first[i], p_last[i] = off, off + size, first, last
         total = max(total, off + size)
     return offsets, total
 
