@@ -18,7 +18,7 @@ resident) whatever the batch size.  Shapes are checked by the registry
 import numpy as np
 from numba import njit
 
-from ._threads import batch_parallel
+from ._threads import batch_parallel, gemm
 from . import winograd
 
 # Keep one chunk's col buffer around this size: big enough for BLAS to
@@ -262,6 +262,32 @@ class _Cols:
         col2im(cb, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, self.kfirst)
 
 
+# Below this many output columns (images x positions) in the whole batch, threads split
+# each GEMM's rows instead of the batch: halving an already narrow product (ResNet's last
+# stages on small images, N*P = 32..128) made the 2-thread run slower than 1 thread, and
+# the weight gradient's inner dimension is exactly those columns.
+_NARROW_COLS = 256
+
+
+def _plain_mm(a, b, out=None):
+    return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
+
+
+def _split_mm(a, b, out=None):
+    """a @ b with the rows of ``a`` split across threads (``_threads.gemm``)."""
+    if out is None:
+        out = np.empty((a.shape[0], b.shape[1]), np.result_type(a, b))
+    return gemm(a, b, out)
+
+
+def _run_parts(part, N, P, gemm_based=True):
+    """Run ``part(n0, n1, mm)`` over the batch: split across threads (batch_parallel),
+    or in one call whose GEMMs split their rows when the batch is narrow."""
+    if gemm_based and N * P < _NARROW_COLS:
+        return [part(0, N, _split_mm)]
+    return batch_parallel(lambda n0, n1: part(n0, n1, _plain_mm), N)
+
+
 def _to_fbp(a):
     """(B, F, P) -> contiguous (F, B*P)."""
     return np.ascontiguousarray(a.transpose(1, 0, 2)).reshape(a.shape[1], -1)
@@ -325,7 +351,7 @@ def _conv_forward(x, w, bias, out, geo, groups):
     wino = winograd.applicable(x.shape, w.shape, geo, groups, x.dtype)
     u = winograd.transform_weight(w) if wino else None
 
-    def part(n0, n1):
+    def part(n0, n1, mm):
         if wino:
             winograd.conv_part(x[n0:n1], u, bias, out[n0:n1], ph, pw,
                                max(1, _COL_BYTES // (16 * C * x.itemsize)))
@@ -347,17 +373,17 @@ def _conv_forward(x, w, bias, out, geo, groups):
                     if cols.kfirst and Fg <= 32:
                         # few filters: OpenBLAS runs the transposed product faster (measured
                         # 1.4x on LeNet's first layer)
-                        res = np.matmul(rows.T, wm[g].T).reshape(b1 - b0, P, Fg)
+                        res = mm(rows.T, wm[g].T).reshape(b1 - b0, P, Fg)
                         out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(0, 2, 1)
                     elif cols.kfirst:
-                        res = np.matmul(wm[g], rows).reshape(Fg, b1 - b0, P)
+                        res = mm(wm[g], rows).reshape(Fg, b1 - b0, P)
                         out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
                     else:
                         np.matmul(wm[g], rows, out=out3[b0:b1, g * Fg:(g + 1) * Fg])
         if bias is not None:
             add_channel_bias(out3[n0:n1], bias)
 
-    batch_parallel(part, N)
+    _run_parts(part, N, P, gemm_based=not (wino or direct))
     return out
 
 
@@ -409,7 +435,7 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         return
     pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
 
-    def part(n0, n1):
+    def part(n0, n1, mm):
         dwp = np.zeros((groups, Fg, Kg), dtype=x.dtype) if dw_out is not None else None
         if pointwise:
             x3 = x.reshape(N, C, P)
@@ -431,19 +457,21 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
                 for g in range(groups):
                     rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
                     if cols.kfirst:
-                        dwp[g] += np.matmul(dyf[g * Fg:(g + 1) * Fg], rows.T)
+                        dwp[g] += mm(dyf[g * Fg:(g + 1) * Fg], rows.T)
                     else:
                         dwp[g] += np.matmul(dyb[:, g * Fg:(g + 1) * Fg],
                                             rows.transpose(0, 2, 1)).sum(axis=0)
             if dx is not None:
                 for g in range(groups):
                     rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                    src = dyf[g * Fg:(g + 1) * Fg] if cols.kfirst else dyb[:, g * Fg:(g + 1) * Fg]
-                    np.matmul(wm[g].T, src, out=rows)
+                    if cols.kfirst:
+                        mm(wm[g].T, dyf[g * Fg:(g + 1) * Fg], out=rows)
+                    else:
+                        np.matmul(wm[g].T, dyb[:, g * Fg:(g + 1) * Fg], out=rows)
                 cols.col2im(cb, dx[b0:b1], geo, oh, ow)
         return dwp
 
-    parts = batch_parallel(part, N)
+    parts = _run_parts(part, N, P)
     if dw_out is not None:
         total = parts[0]
         for p in parts[1:]:
