@@ -18,7 +18,7 @@ from .blas import controllers as _blas_controllers, pinned as _blas_pinned
 PAR_MIN = 1 << 18        # elements below which parallel kernels run single-threaded: waking
                          # sleeping OpenMP workers costs ~0.1 ms (softmax of (128, 1000) ran
                          # 1.4x slower on 2 threads than on 1 with the old 32k bound)
-SPLIT_MIN = 1 << 18      # elements from which numpy work is split across threads
+SPLIT_MIN = 1 << 19      # elements from which compute-heavy work is split across threads
 
 _pool = None
 
@@ -44,11 +44,20 @@ def _workers():
     return _pool
 
 
-def split(fn, arrays):
-    """Run ``fn(*pieces)`` on matching pieces (along axis 0) of ``arrays``, in parallel if large."""
+# Sizes from which splitting paid on 2 cores (measured; a part costs ~0.1 ms to hand to a
+# sleeping thread): memory-bound loops (relu, every activation backward) only from ~4M
+# elements, max-pooling forward from ~2M, compute-heavier work (numpy tanh/exp, pooling
+# backward) from ~0.5M.
+SPLIT_MEMORY_BOUND = 1 << 22
+SPLIT_POOL_FORWARD = 1 << 21
+
+
+def split(fn, arrays, min_size=SPLIT_MIN):
+    """Run ``fn(*pieces)`` on matching pieces (along axis 0) of ``arrays``, in parallel when
+    ``arrays[0]`` has at least ``min_size`` elements."""
     n = arrays[0].shape[0]
     k = numba.config.NUMBA_NUM_THREADS
-    if arrays[0].size < SPLIT_MIN or k <= 1 or n < 2:
+    if arrays[0].size < min_size or k <= 1 or n < 2:
         fn(*arrays)
         return
     step = -(-n // k)

@@ -179,9 +179,11 @@ def forward(x, out, kind, a):
     elif kind == SELU:
         _threads.split(_elu_like(SELU_LAMBDA, SELU_ALPHA), [x, out])
     else:
-        _threads.split(lambda xs, os: _forward_nb(xs, os, kind, a), [x, out])
+        _threads.split(lambda xs, os: _forward_nb(xs, os, kind, a), [x, out],
+                       _threads.SPLIT_MEMORY_BOUND)
 
 
 def backward(x, y, g, dx, kind, a):
     """dx = g * f'(x) from the saved input x and output y (flat, contiguous)."""
-    _threads.split(lambda xs, ys, gs, dxs: _backward_nb(xs, ys, gs, dxs, kind, a), [x, y, g, dx])
+    _threads.split(lambda xs, ys, gs, dxs: _backward_nb(xs, ys, gs, dxs, kind, a), [x, y, g, dx],
+                   _threads.SPLIT_MEMORY_BOUND)

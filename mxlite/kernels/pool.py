@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._threads import split
+from ._threads import split, SPLIT_POOL_FORWARD
 
 MAX, AVG, SUM, LP = 0, 1, 2, 3
 
@@ -388,11 +388,12 @@ def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lo
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
         split(lambda xs, os: pool_forward(xs, os, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
-                                          include_pad, p, lowest, _NO_BOX), [x, out])
+                                          include_pad, p, lowest, _NO_BOX), [x, out],
+              SPLIT_POOL_FORWARD)
         return
     box = _box(x.shape[1], x.shape[2], out.shape, kh, kw, sh, sw, ph, pw)
     split(lambda xs, os: fast[0](xs, os, kind, ph, pw, hlim, wlim, include_pad, lowest, *box),
-          [x, out])
+          [x, out], SPLIT_POOL_FORWARD)
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
