@@ -311,6 +311,7 @@ class _Cols:
 # stages on small images, N*P = 32..128) made the 2-thread run slower than 1 thread, and
 # the weight gradient's inner dimension is exactly those columns.
 _NARROW_COLS = 256
+_PER_IMAGE_MIN_P = 64     # output positions per image from which forward GEMMs go per image
 
 
 def _plain_mm(a, b, out=None):
@@ -407,9 +408,11 @@ def _conv_forward(x, w, bias, out, geo, groups):
             for g in range(groups):
                 np.matmul(wm[g], x3[n0:n1, g * Cg:(g + 1) * Cg], out=out3[n0:n1, g * Fg:(g + 1) * Fg])
         else:
-            # few filters over many positions: per-image GEMMs written straight into the
-            # output beat one GEMM plus a transposition (LeNet's first layer 2.5x faster)
-            per_image = Fg <= 32 and P >= 256
+            # from 8x8 outputs per image, per-image GEMMs written straight into the output
+            # beat one GEMM over the chunk plus a transposition (measured: LeNet's first
+            # layer 2.5x, its second 15%, ResNet's 8x8..28x28 layers 3-6% faster; below
+            # 8x8 the per-image products get too narrow and the chunk GEMM wins)
+            per_image = P >= _PER_IMAGE_MIN_P
             cols = _Cols(n1 - n0, C * kh * kw, P, x.dtype, kfirst=False if per_image else None)
             for b0 in range(n0, n1, cols.bs):
                 b1 = min(n1, b0 + cols.bs)
