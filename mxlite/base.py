@@ -25,6 +25,17 @@ class MXNetTypeError(MXNetError, TypeError):
     """A bad type: both ``MXNetError`` and ``TypeError``."""
 
 
+class MXNetNotImplementedError(MXNetError, NotImplementedError):
+    """An abstract method a subclass did not override, or something mxlite does not do:
+    both ``MXNetError`` and ``NotImplementedError`` (what MXNet raises there)."""
+
+
+def must_override(obj, method, what):
+    """Raise the error of an abstract ``method`` that ``obj``'s class did not override;
+    ``what`` says what the override must do."""
+    raise MXNetNotImplementedError('%s.%s is abstract: %s' % (type(obj).__name__, method, what))
+
+
 class _NullType:
     """Marks "argument not given" where ``None`` is a meaningful value."""
     __slots__ = ()

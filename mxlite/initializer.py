@@ -26,7 +26,7 @@ import warnings
 
 import numpy as np
 
-from .base import MXNetValueError, MXNetTypeError
+from .base import MXNetValueError, MXNetTypeError, must_override
 
 __all__ = ['InitDesc', 'Initializer', 'register', 'alias', 'create', 'Load', 'Mixed', 'Zero',
            'One', 'Constant', 'Uniform', 'Normal', 'Orthogonal', 'Xavier', 'MSRAPrelu',
@@ -205,7 +205,8 @@ class Initializer:
         _fill(arr, 0.0)
 
     def _init_weight(self, name, arr):
-        raise NotImplementedError('Must override it')
+        must_override(self, '_init_weight', 'Must override it (an Initializer subclass fills '
+                      'arr for the weight name)')
 
     def _init_quantized_weight(self, _, arr):
         _fill(arr, _rng().integers(-127, 127, arr.shape).astype(np.int8))

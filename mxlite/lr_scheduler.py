@@ -13,7 +13,7 @@ each step (so a scheduler should drive one optimizer), and
 import logging
 from math import cos, pi
 
-from .base import MXNetValueError
+from .base import MXNetValueError, MXNetNotImplementedError
 
 __all__ = ['LRScheduler', 'FactorScheduler', 'MultiFactorScheduler', 'PolyScheduler',
            'CosineScheduler']
@@ -64,7 +64,7 @@ class LRScheduler:
 
     def __call__(self, num_update):
         """The learning rate after ``num_update`` updates (subclasses define it)."""
-        raise NotImplementedError('%s does not define a schedule: use FactorScheduler, '
+        raise MXNetNotImplementedError('%s does not define a schedule: use FactorScheduler, '
                                   'MultiFactorScheduler, PolyScheduler or CosineScheduler, or '
                                   'override __call__' % type(self).__name__)
 

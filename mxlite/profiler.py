@@ -181,11 +181,11 @@ class _Span:
 
 
 class Task(_Span):
-    pass
+    """``mx.profiler.Task(domain, name)``: a named span recorded between start() and stop()."""
 
 
 class Frame(_Span):
-    pass
+    """``mx.profiler.Frame(domain, name)``: a named span recorded between start() and stop()."""
 
 
 class Event(_Span):

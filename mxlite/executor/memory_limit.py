@@ -53,7 +53,7 @@ def _meminfo():
         kb = int(fields['MemAvailable'].split()[0]) + int(fields.get('SwapFree', '0 kB').split()[0])
         return kb * 1024
     except (OSError, KeyError, ValueError):
-        pass
+        pass                    # no /proc/meminfo (not Linux): ask sysconf below
     try:
         return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
     except (ValueError, OSError, AttributeError):

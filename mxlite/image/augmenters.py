@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 
-from ..base import MXNetTypeError, MXNetValueError, as_dtype
+from ..base import MXNetTypeError, MXNetValueError, as_dtype, MXNetNotImplementedError
 from ..ndarray import NDArray, array
 from .image import (_get_interp_method, center_crop, color_normalize, imresize, random_crop,
                     random_size_crop, resize_short)
@@ -48,7 +48,7 @@ class Augmenter:
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
     def __call__(self, src):
-        raise NotImplementedError('%s must implement __call__' % self.__class__.__name__)
+        raise MXNetNotImplementedError('%s must implement __call__' % self.__class__.__name__)
 
 
 class SequentialAug(Augmenter):

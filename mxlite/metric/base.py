@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..base import MXNetValueError, MXNetTypeError, numeric_types
+from ..base import MXNetValueError, MXNetTypeError, numeric_types, MXNetNotImplementedError
 
 __all__ = ['EvalMetric', 'CompositeEvalMetric', 'register', 'alias', 'create',
            'check_label_shapes', 'as_numpy']
@@ -147,7 +147,7 @@ class EvalMetric:
 
     def update(self, labels, preds):
         """Accumulate one batch (lists of label and prediction arrays)."""
-        raise NotImplementedError('%s does not define update(labels, preds)'
+        raise MXNetNotImplementedError('%s does not define update(labels, preds)'
                                   % type(self).__name__)
 
     def reset(self):

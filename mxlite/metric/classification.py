@@ -4,7 +4,7 @@ import math
 
 import numpy
 
-from ..base import MXNetValueError
+from ..base import MXNetValueError, must_override
 from .base import EvalMetric, register, alias, check_label_shapes, as_numpy
 
 __all__ = ['Accuracy', 'TopKAccuracy', 'F1', 'MCC', 'PCC', 'Perplexity', 'CrossEntropy',
@@ -186,7 +186,7 @@ class _BinaryMetric(EvalMetric):
                          has_global_stats=True)
 
     def _score(self, use_global):
-        raise NotImplementedError
+        must_override(self, '_score', 'return the score of the accumulated counts')
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)

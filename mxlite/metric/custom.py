@@ -1,7 +1,7 @@
 """CustomMetric and ``mx.metric.np``: metrics from Python functions of numpy arrays."""
 import numpy
 
-from ..base import MXNetTypeError
+from ..base import MXNetTypeError, MXNetNotImplementedError
 from .base import EvalMetric, register, check_label_shapes, as_numpy
 
 __all__ = ['CustomMetric', 'np']
@@ -38,7 +38,7 @@ class CustomMetric(EvalMetric):
                 self._add(reval, 1)
 
     def get_config(self):
-        raise NotImplementedError('CustomMetric cannot be serialized')
+        raise MXNetNotImplementedError('CustomMetric cannot be serialized')
 
 
 def np(numpy_feval, name=None, allow_extra_outputs=False):

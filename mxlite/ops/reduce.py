@@ -6,7 +6,7 @@ dtype (float32 for float32 input), as MXNet does.
 """
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, must_override
 from .registry import Operator, register, Param
 from .infer import norm_axes, norm_axis, fmt
 
@@ -39,7 +39,7 @@ class _Reduce(Operator):
         return in_shapes, [reduced_shape(s, self._axes(attrs, len(s)), attrs.keepdims)]
 
     def compute(self, x, axes):
-        raise NotImplementedError
+        must_override(self, 'compute', 'return the reduction of x over axes')
 
     def forward(self, ctx, attrs, inputs, aux):
         x = inputs[0]
@@ -50,7 +50,7 @@ class _Reduce(Operator):
         return [out]
 
     def grad(self, x, y, g, axes):
-        raise NotImplementedError
+        must_override(self, 'grad', 'return the gradient of the reduction')
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         x = inputs[0]

@@ -1,7 +1,7 @@
 """Joining, splitting, slicing, tiling and broadcasting arrays."""
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, must_override
 from .registry import Operator, register, Param
 from .infer import fmt, norm_axis, merge_shape, shapes_are_concrete
 from .binary import reduce_to_shape
@@ -181,7 +181,7 @@ class _SliceBase(Operator):
     grad_needs = ('inputs',)
 
     def index(self, attrs, shape):
-        raise NotImplementedError
+        must_override(self, 'index', 'return the index tuple the operator selects')
 
     def infer_shape(self, attrs, in_shapes):
         s = in_shapes[0]
@@ -374,7 +374,7 @@ class _BroadcastBase(Operator):
     grad_needs = ('inputs',)
 
     def target(self, attrs, in_shapes):
-        raise NotImplementedError
+        must_override(self, 'target', 'return the broadcast target shape')
 
     def infer_shape(self, attrs, in_shapes):
         if in_shapes[0] is None:

@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from ..base import MXNetError, MXNetValueError, MXNetTypeError
+from ..base import MXNetError, MXNetValueError, MXNetTypeError, MXNetNotImplementedError
 
 __all__ = ['Optimizer', 'register', 'create']
 
@@ -273,7 +273,7 @@ class Optimizer:
 
     def update(self, index, weight, grad, state):
         """Update ``weight`` in place from ``grad`` (subclasses define the rule)."""
-        raise NotImplementedError('%s does not define update(index, weight, grad, state)'
+        raise MXNetNotImplementedError('%s does not define update(index, weight, grad, state)'
                                   % type(self).__name__)
 
     def update_multi_precision(self, index, weight, grad, state):

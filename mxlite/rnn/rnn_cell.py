@@ -9,7 +9,7 @@ in ``rnn_cell_fused.py``; all are re-exported here as MXNet's ``mx.rnn.rnn_cell`
 from .. import symbol
 from .. import initializer as init
 from .. import ndarray
-from ..base import MXNetError, MXNetValueError
+from ..base import MXNetError, MXNetValueError, must_override
 
 __all__ = ['RNNParams', 'BaseRNNCell', 'RNNCell', 'LSTMCell', 'GRUCell', 'FusedRNNCell',
            'SequentialRNNCell', 'DropoutCell', 'ModifierCell', 'ZoneoutCell', 'ResidualCell',
@@ -29,9 +29,7 @@ def normalize_sequence(length, inputs, layout, merge, in_layout=None):
     check_layout(layout, 'layout')
     if in_layout is not None:
         check_layout(in_layout, 'in_layout')
-    if isinstance(inputs, symbol.Symbol):
-        pass
-    elif isinstance(inputs, (list, tuple)):
+    if isinstance(inputs, (list, tuple)):
         if length is not None and len(inputs) != length:
             raise MXNetValueError('unroll: length=%d but %d input symbols were given; pass one '
                                   'symbol per time step, or a single symbol with the time axis '
@@ -39,7 +37,7 @@ def normalize_sequence(length, inputs, layout, merge, in_layout=None):
         if not all(isinstance(i, symbol.Symbol) for i in inputs):
             raise MXNetValueError('unroll: mx.rnn cells are symbolic; inputs must be Symbols '
                                   '(use mx.gluon.rnn for NDArrays)')
-    else:
+    elif not isinstance(inputs, symbol.Symbol):
         raise MXNetValueError('unroll: inputs must be a Symbol or a list of Symbols, got %s'
                               % type(inputs).__name__)
     inputs, axis, _, _ = _format_sequence(length, inputs, layout, merge, in_layout)
@@ -99,7 +97,7 @@ class BaseRNNCell:
 
     def __call__(self, inputs, states):
         """One step: ``(output, next_states)``."""
-        raise NotImplementedError()
+        must_override(self, '__call__', 'a cell returns (output, next_states) for one step')
 
     @property
     def params(self):
@@ -110,7 +108,7 @@ class BaseRNNCell:
     @property
     def state_info(self):
         """A dict per state: its ``shape`` (0 = batch size, inferred) and ``__layout__``."""
-        raise NotImplementedError()
+        must_override(self, 'state_info', 'a cell returns one dict (shape, __layout__) per state')
 
     @property
     def state_shape(self):

@@ -1,7 +1,8 @@
 """Cells built from other cells: SequentialRNNCell, BidirectionalCell, and the
 modifiers DropoutCell, ZoneoutCell and ResidualCell (MXNet 1.x ``mx.rnn``)."""
 from .. import symbol
-from ..base import MXNetError, MXNetValueError, numeric_types
+from ..base import (MXNetError, MXNetValueError, MXNetNotImplementedError, numeric_types,
+                    must_override)
 from .rnn_cell import BaseRNNCell, normalize_sequence, _MODIFIED_MSG
 
 __all__ = ['SequentialRNNCell', 'DropoutCell', 'ModifierCell', 'ZoneoutCell', 'ResidualCell',
@@ -158,7 +159,8 @@ class ModifierCell(BaseRNNCell):
         return self.base_cell.pack_weights(args)
 
     def __call__(self, inputs, states):
-        raise NotImplementedError()
+        must_override(self, '__call__',
+                      'a modifier cell returns (output, next_states) for one step')
 
 
 class ZoneoutCell(ModifierCell):
@@ -247,7 +249,7 @@ class BidirectionalCell(BaseRNNCell):
         return _cells_pack_weights(self._cells, args)
 
     def __call__(self, inputs, states):
-        raise NotImplementedError('Bidirectional cannot be stepped. Please use unroll')
+        raise MXNetNotImplementedError('Bidirectional cannot be stepped. Please use unroll')
 
     @property
     def state_info(self):

@@ -5,7 +5,7 @@ import warnings
 from .. import symbol
 from .. import initializer as init
 from .. import ndarray
-from ..base import MXNetError, MXNetValueError
+from ..base import MXNetError, MXNetValueError, MXNetNotImplementedError
 from ..initializer_fused_rnn import fused_rnn_layout
 from .rnn_cell import BaseRNNCell, RNNCell, LSTMCell, GRUCell, normalize_sequence
 from .rnn_cell_containers import SequentialRNNCell, BidirectionalCell, DropoutCell
@@ -104,7 +104,7 @@ class FusedRNNCell(BaseRNNCell):
         return args
 
     def __call__(self, inputs, states):
-        raise NotImplementedError('FusedRNNCell cannot be stepped. Please use unroll')
+        raise MXNetNotImplementedError('FusedRNNCell cannot be stepped. Please use unroll')
 
     def unroll(self, length, inputs, begin_state=None, layout='NTC', merge_outputs=None):
         self.reset()

@@ -42,7 +42,7 @@ def var_dtype_attr(node):
     try:
         return FLAG_TO_DTYPE[int(text)]
     except (ValueError, KeyError):
-        pass
+        pass                    # not a type flag: try it as a dtype name below
     try:
         dt = np.dtype(text)
     except (TypeError, ValueError, SyntaxError):

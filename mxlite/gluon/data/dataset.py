@@ -2,7 +2,7 @@
 import os
 
 
-from ...base import MXNetError
+from ...base import MXNetError, must_override
 
 __all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
 
@@ -11,10 +11,10 @@ class Dataset:
     """Abstract dataset: ``__getitem__(idx)`` and ``__len__()``."""
 
     def __getitem__(self, idx):
-        raise NotImplementedError
+        must_override(self, '__getitem__', 'a Dataset subclass returns sample idx')
 
     def __len__(self):
-        raise NotImplementedError
+        must_override(self, '__len__', 'a Dataset subclass returns its number of samples')
 
     def filter(self, fn):
         """A dataset of the samples for which ``fn(sample)`` is true."""

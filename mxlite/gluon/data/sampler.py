@@ -1,5 +1,5 @@
 """Samplers: which indices a DataLoader reads, and how they are grouped into batches."""
-from ...base import MXNetError
+from ...base import MXNetError, must_override
 
 __all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'BatchSampler', 'IntervalSampler']
 
@@ -8,10 +8,10 @@ class Sampler:
     """Abstract: iterating yields indices (or batches of indices)."""
 
     def __iter__(self):
-        raise NotImplementedError
+        must_override(self, '__iter__', 'a Sampler subclass yields indices')
 
     def __len__(self):
-        raise NotImplementedError
+        must_override(self, '__len__', 'a Sampler subclass returns how many indices it yields')
 
 
 class SequentialSampler(Sampler):

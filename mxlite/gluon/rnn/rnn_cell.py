@@ -1,6 +1,6 @@
 """Recurrent cells: one time step ``cell(inputs, states) -> (output, new_states)``, and
 ``unroll`` over a sequence (MXNet 1.x gluon.rnn semantics, names and reprs)."""
-from ...base import MXNetError
+from ...base import MXNetError, must_override
 from ...ndarray.ndarray import NDArray
 from ..block import Block
 from ..hybrid import HybridBlock
@@ -99,7 +99,7 @@ class RecurrentCell(Block):
             cell.reset()
 
     def state_info(self, batch_size=0):
-        raise NotImplementedError
+        must_override(self, 'state_info', 'a cell returns one dict (shape, __layout__) per state')
 
     @property
     def _gate_names(self):

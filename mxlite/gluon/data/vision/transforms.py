@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 
-from ....base import MXNetError
+from ....base import MXNetError, must_override
 from ....ndarray.ndarray import NDArray
 from ... import nn
 from ...block import Block
@@ -44,7 +44,7 @@ class _Transform(HybridBlock):
     """A transform computed directly on the array: ``forward(x)`` only, never traced."""
 
     def hybridize(self, active=True, **kwargs):
-        pass
+        """Accepted and ignored: transforms always run on the array (see the class doc)."""
 
     def forward(self, x, *args):
         from ....symbol.symbol import Symbol
@@ -54,7 +54,7 @@ class _Transform(HybridBlock):
         return self._apply(x)
 
     def _apply(self, x):
-        raise NotImplementedError
+        must_override(self, '_apply', 'a transform returns the transformed array')
 
 
 class Compose(nn.Sequential):
@@ -84,7 +84,7 @@ class Compose(nn.Sequential):
         transforms.pop()
 
     def hybridize(self, active=True, **kwargs):
-        pass
+        """Accepted and ignored: transforms always run on the array (see the class doc)."""
 
 
 class Cast(_Transform):
