@@ -114,8 +114,10 @@ def batch_parallel(fn, n):
         return [fn(0, n)]
     step = -(-n // k)
     bounds = [(i, min(n, i + step)) for i in range(0, n, step)]
-    prev = [lib.get_num_threads() for lib in libs]
-    for lib in libs:
+    # BLAS is already on one thread unless the user kept it (MXLITE_BLAS_THREADS): only
+    # then set it for the parts and put it back
+    prev = [] if _blas_pinned() else [lib.get_num_threads() for lib in libs]
+    for lib in libs if prev else ():
         lib.set_num_threads(1)
     futures = []
     try:

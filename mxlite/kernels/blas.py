@@ -13,6 +13,7 @@ Light on purpose (no numba import): the operator entry points call
 import os
 
 _libs = None
+_pinned = False
 
 
 def controllers():
@@ -20,16 +21,17 @@ def controllers():
 
     The first call also sets BLAS to one thread for the process, unless
     MXLITE_BLAS_THREADS is set."""
-    global _libs
+    global _libs, _pinned
     if _libs is None:
         try:
             from threadpoolctl import ThreadpoolController
-            _libs = [c for c in ThreadpoolController().lib_controllers if c.user_api == 'blas']
+            libs = [c for c in ThreadpoolController().lib_controllers if c.user_api == 'blas']
         except Exception:     # threadpoolctl missing or unable to inspect this process
-            _libs = []
-        if not os.environ.get('MXLITE_BLAS_THREADS'):
-            for lib in _libs:
-                lib.set_num_threads(1)
+            libs = []
+        _pinned = bool(libs) and not os.environ.get('MXLITE_BLAS_THREADS')
+        for lib in libs if _pinned else ():
+            lib.set_num_threads(1)
+        _libs = libs
     return _libs
 
 
@@ -40,5 +42,8 @@ def ensure_pinned():
 
 
 def pinned():
-    """Whether mxlite controls the BLAS threads (and so may split GEMMs itself)."""
-    return bool(controllers()) and not os.environ.get('MXLITE_BLAS_THREADS')
+    """Whether mxlite set BLAS to one thread (and so splits GEMMs itself); decided once, on
+    the first call, so the hot paths asking it pay a global read."""
+    if _libs is None:
+        controllers()
+    return _pinned

@@ -189,7 +189,8 @@ def _context_of(op, attrs, inputs):
 def invoke_op(op, attrs, inputs, names=None, out=None):
     """Run ``op`` with parsed ``attrs`` on NDArray ``inputs``; returns NDArray(s)."""
     from .ndarray import NDArray
-    _blas.ensure_pinned()
+    if _blas._libs is None:        # first operator of the process: BLAS to one thread
+        _blas.ensure_pinned()
     if names is None:
         names = op.list_arguments(attrs) + op.list_aux_states(attrs)
     ctx = _context_of(op, attrs, inputs)
