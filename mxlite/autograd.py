@@ -34,9 +34,10 @@ class _Var:
 class _Node:
     """One recorded operator call."""
     __slots__ = ('op', 'attrs', 'in_entries', 'in_data', 'out_data', 'n_args', 'freed',
-                 'custom', 'seq', '__weakref__')
+                 'custom', 'seq', 'state', '__weakref__')
 
-    def __init__(self, op, attrs, in_entries, in_data, out_data, n_args, custom=None):
+    def __init__(self, op, attrs, in_entries, in_data, out_data, n_args, custom=None, state=None):
+        self.state = state      # the forward's OpContext.state, handed to the backward
         self.op = op
         self.attrs = attrs
         self.in_entries = in_entries
@@ -54,12 +55,13 @@ class _Node:
 _SEQ = itertools.count()
 
 
-def _record(op, attrs, inputs, outputs):
+def _record(op, attrs, inputs, outputs, state=None):
     entries = [x._ag for x in inputs]
     if all(e is None for e in entries):
         return
     n_args = len(op.list_arguments(attrs))
-    node = _Node(op, attrs, entries, [x._data for x in inputs], [o._data for o in outputs], n_args)
+    node = _Node(op, attrs, entries, [x._data for x in inputs], [o._data for o in outputs], n_args,
+                 state=state)
     for i, o in enumerate(outputs):
         o._ag = (node, i)
 
@@ -268,14 +270,14 @@ def _run_backward(heads, head_grads, train_mode, retain_graph, write_direct=Fals
             bufs, reqs = _direct_buffers(node, uses) if write_direct else (None, None)
             ctx = OpContext(train_mode, bufs, reqs,
                             [a.shape for a in node.in_data[:node.n_args]],
-                            [a.dtype for a in node.in_data[:node.n_args]])
+                            [a.dtype for a in node.in_data[:node.n_args]], state=node.state)
             in_grads = node.op.backward(ctx, node.attrs, out_grads, node.in_data[:node.n_args],
                                         node.out_data, node.in_data[node.n_args:])
         for e, g in zip(node.in_entries, in_grads):
             accumulate(e, g)
         if not retain_graph:
             node.freed = True
-            node.in_data = node.out_data = None
+            node.in_data = node.out_data = node.state = None
     return var_grads
 
 

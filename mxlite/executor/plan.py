@@ -28,9 +28,11 @@ __all__ = ['build_plan', 'Plan']
 
 class ForwardStep:
     __slots__ = ('node', 'op', 'attrs', 'inputs', 'aux', 'outs', 'ctx_train', 'ctx_infer',
-                 'out_names')
+                 'out_names', 'state')
 
     def run(self, is_train):
+        if not is_train and self.state:
+            self.state.clear()      # what a training forward kept no longer fits a backward
         outs = self.outs
         res = self.op.forward(self.ctx_train if is_train else self.ctx_infer, self.attrs,
                               self.inputs, self.aux)
@@ -312,6 +314,8 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
             zero_cache[k] = np.zeros(shapes[k], dtype=types[k])
         return zero_cache[k]
 
+    bw_ids = {id(n) for n in bw_nodes}
+    states = {}
     for n in op_nodes:
         st = ForwardStep()
         st.node, st.op, st.attrs = n, n.op, n.attrs
@@ -321,7 +325,11 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
         st.outs = [fwd_array(n, i) for i in range(n.num_outputs())]
         out_shapes = [o.shape for o in st.outs]
         out_types = [o.dtype for o in st.outs]
-        st.ctx_train = OpContext(True, st.outs, None, out_shapes, out_types)
+        # a node with a backward step shares a state dict between its training forward
+        # and that backward (OpContext.state)
+        st.state = {} if id(n) in bw_ids else None
+        states[id(n)] = st.state
+        st.ctx_train = OpContext(True, st.outs, None, out_shapes, out_types, state=st.state)
         st.ctx_infer = OpContext(False, st.outs, None, out_shapes, out_types)
         st.out_names = n.output_names()
         plan.forward_steps.append(st)
@@ -374,7 +382,7 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
         wanted = {t[0] for t in targets}
         reqs = ['write' if j in wanted else 'null' for j in range(na)]
         st.ctx = OpContext(True, buffers, reqs, [a.shape for a in st.inputs],
-                           [a.dtype for a in st.inputs])
+                           [a.dtype for a in st.inputs], state=states.get(id(n)))
         plan.backward_steps.append(st)
     for name, req in grad_reqs.items():
         if req == 'write' and name in grad_arrays:

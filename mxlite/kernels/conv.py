@@ -15,6 +15,9 @@ work on chunks of images so the ``col`` buffer stays a few MB (cache
 resident) whatever the batch size.  Shapes are checked by the registry
 (``mxlite/ops/nn_conv.py``) before anything here runs.
 """
+import threading
+import weakref
+
 import numpy as np
 from numba import njit
 
@@ -276,11 +279,14 @@ def use_direct(x_shape, w_shape, groups):
 class _Cols:
     """A chunk-sized column buffer in one of the two layouts, with GEMM helpers."""
 
-    def __init__(self, n, rows, P, dtype, kfirst=None):
+    def __init__(self, n, rows, P, dtype, kfirst=None, buf=None):
         self.kfirst = P < _KFIRST_MAX_P if kfirst is None else kfirst
-        self.bs = chunk_size(n, rows * P * np.dtype(dtype).itemsize)
-        shape = (rows, self.bs, P) if self.kfirst else (self.bs, rows, P)
-        self.buf = np.empty(shape, dtype=dtype)
+        if buf is not None:             # a whole part's columns, kept for the backward
+            self.bs, self.buf = n, buf
+        else:
+            self.bs = chunk_size(n, rows * P * np.dtype(dtype).itemsize)
+            shape = (rows, self.bs, P) if self.kfirst else (self.bs, rows, P)
+            self.buf = np.empty(shape, dtype=dtype)
         self.P = P
 
     def chunk(self, nb):
@@ -304,6 +310,94 @@ class _Cols:
     def col2im(self, cb, x, geo, oh, ow):
         kh, kw, sh, sw, ph, pw, dh, dw = geo
         col2im(cb, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, self.kfirst)
+
+
+# Most bytes of im2col columns one training convolution keeps for its backward, which
+# then skips its own im2col (the weight gradient reads the same columns): LeNet's second
+# layer keeps 8 MB, ResNet-18 on CIFAR-sized images ~40 MB in all; ImageNet-sized layers
+# (hundreds of MB each) recompute them instead.  _KEEP_TOTAL_BYTES bounds what the whole
+# process keeps (executors hold theirs for their lifetime, autograd's tape until backward),
+# so a big network's training costs at most that much memory more than without.
+_KEEP_COL_BYTES = 64 << 20
+_KEEP_TOTAL_BYTES = 256 << 20
+_kept_lock = threading.Lock()
+_kept_bytes = [0]
+
+
+def _release_kept(nbytes):
+    with _kept_lock:
+        _kept_bytes[0] -= nbytes
+
+
+def kept_bytes():
+    """Bytes of im2col columns kept for backward passes in this process right now."""
+    return _kept_bytes[0]
+
+
+class KeptCols:
+    """The im2col columns of a training forward, one buffer per batch part, for its backward.
+
+    Lives in the operator's ``ctx.state`` between forward and backward; buffers are
+    reused from step to step.  ``take`` hands a part's columns to the backward once:
+    the backward overwrites them with the data gradient's columns, so a second backward
+    without a new forward recomputes them.
+    """
+
+    def __init__(self):
+        self.key = None
+        self.bufs = {}
+        self.valid = set()
+
+    def start(self, key):
+        """A forward with geometry ``key`` begins: nothing is valid until its parts finish."""
+        if key != self.key:
+            self.key, self.bufs = key, {}
+        self.valid = set()
+
+    def buffer(self, n0, n1, shape, dtype):
+        """The buffer for part (n0, n1), or None when the process's budget is spent."""
+        buf = self.bufs.get((n0, n1))
+        if buf is not None and buf.shape == shape and buf.dtype == dtype:
+            return buf
+        self.bufs.pop((n0, n1), None)
+        nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        with _kept_lock:
+            if _kept_bytes[0] + nbytes > _KEEP_TOTAL_BYTES:
+                return None
+            _kept_bytes[0] += nbytes
+        buf = self.bufs[(n0, n1)] = np.empty(shape, dtype)
+        weakref.finalize(buf, _release_kept, nbytes)
+        return buf
+
+    def done(self, n0, n1):
+        self.valid.add((n0, n1))
+
+    def take(self, key, n0, n1):
+        """The valid columns of part (n0, n1) for geometry ``key``, or None."""
+        if key != self.key or (n0, n1) not in self.valid:
+            return None
+        self.valid.discard((n0, n1))
+        return self.bufs[(n0, n1)]
+
+
+def _keeper(keep, key, nbytes):
+    """The KeptCols in ``keep`` (a forward's ``ctx.state``) when columns of ``nbytes`` may be
+    kept, started for ``key``; None (and any older columns dropped) otherwise."""
+    if keep is None:
+        return None
+    if nbytes > _KEEP_COL_BYTES:
+        keep.pop('cols', None)
+        return None
+    kc = keep.get('cols')
+    if kc is None:
+        kc = keep['cols'] = KeptCols()
+    kc.start(key)
+    return kc
+
+
+def _use_per_image(P):
+    """Columns laid out per image (B, K, P) from 8x8 outputs per image, else K-first."""
+    return P >= _PER_IMAGE_MIN_P
 
 
 # Below this many output columns (images x positions) in the whole batch, threads split
@@ -372,16 +466,20 @@ def _cropped(x_shape, w_shape, geo, oh, ow):
                                       pw - x0 * dw, dh, dw)
 
 
-def conv_forward(x, w, bias, out, geo, groups):
-    """out (N, F, oh, ow) = conv(x (N, C, H, W), w (F, C/g, kh, kw)) + bias."""
+def conv_forward(x, w, bias, out, geo, groups, keep=None):
+    """out (N, F, oh, ow) = conv(x (N, C, H, W), w (F, C/g, kh, kw)) + bias.
+
+    ``keep``: a dict that lives until this call's backward (the operator's
+    ``ctx.state`` in training), where the im2col columns are kept for it.
+    """
     crop = _cropped(x.shape, w.shape, geo, out.shape[2], out.shape[3])
     if crop is not None:
         (y0, y1, x0, x1), geo = crop
         w = np.ascontiguousarray(w[:, :, y0:y1, x0:x1])
-    return _conv_forward(x, w, bias, out, geo, groups)
+    return _conv_forward(x, w, bias, out, geo, groups, keep)
 
 
-def _conv_forward(x, w, bias, out, geo, groups):
+def _conv_forward(x, w, bias, out, geo, groups, keep=None):
     N, C = x.shape[0], x.shape[1]
     F = w.shape[0]
     kh, kw, sh, sw, ph, pw, dh, dw = geo
@@ -395,6 +493,12 @@ def _conv_forward(x, w, bias, out, geo, groups):
     pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
     wino = winograd.applicable(x.shape, w.shape, geo, groups, x.dtype)
     u = winograd.transform_weight(w) if wino else None
+    per_image = _use_per_image(P)
+    kc = None
+    if not (wino or direct or pointwise):
+        kc = _keeper(keep, (x.shape, x.dtype, w.shape, geo, groups), N * C * kh * kw * P * x.itemsize)
+    elif keep is not None:
+        keep.pop('cols', None)
 
     def part(n0, n1, mm):
         if wino:
@@ -412,8 +516,11 @@ def _conv_forward(x, w, bias, out, geo, groups):
             # beat one GEMM over the chunk plus a transposition (measured: LeNet's first
             # layer 2.5x, its second 15%, ResNet's 8x8..28x28 layers 3-6% faster; below
             # 8x8 the per-image products get too narrow and the chunk GEMM wins)
-            per_image = P >= _PER_IMAGE_MIN_P
-            cols = _Cols(n1 - n0, C * kh * kw, P, x.dtype, kfirst=False if per_image else None)
+            K, nb = C * kh * kw, n1 - n0
+            buf = None
+            if kc is not None:
+                buf = kc.buffer(n0, n1, (nb, K, P) if per_image else (K, nb, P), x.dtype)
+            cols = _Cols(nb, K, P, x.dtype, kfirst=not per_image, buf=buf)
             for b0 in range(n0, n1, cols.bs):
                 b1 = min(n1, b0 + cols.bs)
                 cb = cols.chunk(b1 - b0)
@@ -430,6 +537,8 @@ def _conv_forward(x, w, bias, out, geo, groups):
                         out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
                     else:
                         np.matmul(wm[g], rows, out=out3[b0:b1, g * Fg:(g + 1) * Fg])
+            if buf is not None:
+                kc.done(n0, n1)
         if bias is not None:
             add_channel_bias(out3[n0:n1], bias)
 
@@ -437,21 +546,45 @@ def _conv_forward(x, w, bias, out, geo, groups):
     return out
 
 
-def conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
-    """Gradients of conv_forward; ``dx``/``dw_out``/``db`` may be None (not wanted)."""
+def conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kept=None):
+    """Gradients of conv_forward; ``dx``/``dw_out``/``db`` may be None (not wanted).
+
+    ``kept``: the forward's ``keep`` dict; its columns, when they match, save an im2col.
+    """
+    kc = None if kept is None else kept.get('cols')
     crop = _cropped(x.shape, w.shape, geo, dy.shape[2], dy.shape[3])
     if crop is None:
-        return _conv_backward(x, w, dy, dx, dw_out, db, geo, groups)
+        return _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc)
     (y0, y1, x0, x1), geo = crop
     wc = np.ascontiguousarray(w[:, :, y0:y1, x0:x1])
     dwc = None if dw_out is None else np.empty(wc.shape, dw_out.dtype)
-    _conv_backward(x, wc, dy, dx, dwc, db, geo, groups)
+    _conv_backward(x, wc, dy, dx, dwc, db, geo, groups, kc)
     if dw_out is not None:
         dw_out[...] = 0                    # taps that only see padding get no gradient
         dw_out[:, :, y0:y1, x0:x1] = dwc
 
 
-def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
+def _weight_grad_per_image(dyb, rows, acc):
+    """acc (Fg, Kg) += sum over images of dy (nb, Fg, P) . cols (nb, Kg, P)^T.
+
+    Few filters and taps (LeNet's first layer: 20 x 25): one batched product and a
+    sum, 3.9x faster than a K-first GEMM with a 37k-long inner dimension; otherwise
+    one (Kg, Fg) GEMM per image into a running sum (the batched temporary would be
+    MBs; that orientation ran 1.2-1.3x faster in OpenBLAS than (Fg, Kg)).
+    """
+    nb, Fg, Kg = dyb.shape[0], dyb.shape[1], rows.shape[1]
+    if nb * Fg * Kg <= 1 << 18:
+        acc += np.matmul(dyb, rows.transpose(0, 2, 1)).sum(axis=0)
+        return
+    tot = np.matmul(rows[0], dyb[0].T)
+    tmp = np.empty_like(tot)
+    for b in range(1, nb):
+        np.matmul(rows[b], dyb[b].T, out=tmp)
+        tot += tmp
+    acc += tot.T
+
+
+def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
     N, C = x.shape[0], x.shape[1]
     F = w.shape[0]
     kh, kw, sh, sw, ph, pw, dh, dw = geo
@@ -484,6 +617,10 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
     if dx is None and dw_out is None:
         return
     pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+    # the forward's layout, so its kept columns fit (per image from 8x8 outputs: the data
+    # gradient's columns then need no transposed dy either, measured 1.1-3x faster)
+    per_image = _use_per_image(P)
+    key = (x.shape, x.dtype, w.shape, geo, groups)
 
     def part(n0, n1, mm):
         dwp = np.zeros((groups, Fg, Kg), dtype=x.dtype) if dw_out is not None else None
@@ -496,21 +633,23 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups):
                 if dx is not None:
                     np.matmul(wm[g].T, dyg, out=dx.reshape(N, C, P)[n0:n1, g * Cg:(g + 1) * Cg])
             return dwp
-        cols = _Cols(n1 - n0, C * kh * kw, P, x.dtype)
+        nb = n1 - n0
+        have = None if kc is None else kc.take(key, n0, n1)
+        cols = _Cols(nb, C * kh * kw, P, x.dtype, kfirst=not per_image, buf=have)
         for b0 in range(n0, n1, cols.bs):
             b1 = min(n1, b0 + cols.bs)
             cb = cols.chunk(b1 - b0)
             dyb = dy3[b0:b1]
             dyf = _to_fbp(dyb) if cols.kfirst else None
             if dwp is not None:
-                cols.im2col(x[b0:b1], cb, geo, oh, ow)
+                if have is None:
+                    cols.im2col(x[b0:b1], cb, geo, oh, ow)
                 for g in range(groups):
                     rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
                     if cols.kfirst:
                         dwp[g] += mm(dyf[g * Fg:(g + 1) * Fg], rows.T)
                     else:
-                        dwp[g] += np.matmul(dyb[:, g * Fg:(g + 1) * Fg],
-                                            rows.transpose(0, 2, 1)).sum(axis=0)
+                        _weight_grad_per_image(dyb[:, g * Fg:(g + 1) * Fg], rows, dwp[g])
             if dx is not None:
                 for g in range(groups):
                     rows = cols.rows(cb, g * Kg, (g + 1) * Kg)

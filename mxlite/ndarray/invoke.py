@@ -27,7 +27,7 @@ class _State(threading.local):
     def __init__(self):
         self.recording = False
         self.training = False
-        self.recorder = None     # set by mxlite.autograd: recorder(op, attrs, inputs, outputs)
+        self.recorder = None     # set by mxlite.autograd: recorder(op, attrs, inputs, outputs, state)
 
 
 STATE = _State()
@@ -129,7 +129,7 @@ def _check_inferred(op, names, given, inferred):
                              'and the parameters' % (op.name, name, fmt(g), fmt(want)))
 
 
-def run_forward(op, attrs, arrays, names, buffers=None, is_train=False):
+def run_forward(op, attrs, arrays, names, buffers=None, is_train=False, state=None):
     """Shape/type-check and run ``op`` on numpy arrays; returns all outputs."""
     in_shapes = [a.shape for a in arrays]
     with concrete_shapes():
@@ -149,7 +149,7 @@ def run_forward(op, attrs, arrays, names, buffers=None, is_train=False):
                 raise MXNetError('%s: out= array has shape %s but the result has shape %s'
                                  % (op.name, fmt(b.shape), fmt(s)))
     n_args = len(op.list_arguments(attrs))
-    ctx = OpContext(is_train, buffers, None, out_shapes, out_types)
+    ctx = OpContext(is_train, buffers, None, out_shapes, out_types, state=state)
     outs = op.forward(ctx, attrs, arrays[:n_args], arrays[n_args:])
     if len(outs) != n_out:
         raise MXNetError('%s: internal error: forward returned %d outputs, expected %d'
@@ -206,12 +206,15 @@ def invoke_op(op, attrs, inputs, names=None, out=None):
         buffers = [o._data for o in outs_given]
         buffers += [None] * (op.num_outputs(attrs) - len(buffers))
     is_train = STATE.training
+    recording = STATE.recording and STATE.recorder is not None
+    # a recorded call gets a state dict its backward will see (OpContext.state)
+    state = {} if recording and any(x._ag is not None for x in inputs) else None
     if _prof.STATE.active:
         t = time.perf_counter()
-        results = run_forward(op, attrs, arrays, names, buffers, is_train)
+        results = run_forward(op, attrs, arrays, names, buffers, is_train, state)
         _prof.record(op.name, 'imperative', t, time.perf_counter())
     else:
-        results = run_forward(op, attrs, arrays, names, buffers, is_train)
+        results = run_forward(op, attrs, arrays, names, buffers, is_train, state)
     if outs_given is not None:
         for o, r in zip(outs_given, results):
             if r is not o._data:
@@ -222,8 +225,8 @@ def invoke_op(op, attrs, inputs, names=None, out=None):
         wrapped = list(outs_given) + [NDArray(r, ctx) for r in results[len(outs_given):]]
     else:
         wrapped = [NDArray(r, ctx) for r in results]
-    if STATE.recording and STATE.recorder is not None:
-        STATE.recorder(op, attrs, inputs, wrapped)
+    if recording:
+        STATE.recorder(op, attrs, inputs, wrapped, state)
     if outs_given is not None:
         return out
     if n_vis == 1:

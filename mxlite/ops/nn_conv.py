@@ -185,7 +185,8 @@ class Convolution(_ConvBase):
         bias = None if attrs.no_bias else as_compute(inputs[2])
         shape = ctx.shapes[0]
         out = out_buffer(ctx, 0, shape, dt)
-        conv.conv_forward(x4, w4, bias, self._as4d(out), geo, attrs.num_group)
+        # ctx.state (training, a backward may follow): the im2col columns are kept there
+        conv.conv_forward(x4, w4, bias, self._as4d(out), geo, attrs.num_group, keep=ctx.state)
         return [finish(ctx, 0, out, ctx.dtypes[0])]
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
@@ -206,7 +207,8 @@ class Convolution(_ConvBase):
             db = grad_buffer(ctx, 2, (attrs.num_filter,), dt)
         conv.conv_backward(self._as4d(as_compute(x)), self._as4d(as_compute(w)), dy,
                            None if dx is None else self._as4d(dx),
-                           None if dw is None else self._as4d(dw), db, geo, attrs.num_group)
+                           None if dw is None else self._as4d(dw), db, geo, attrs.num_group,
+                           kept=ctx.state)
         grads = [dx, dw] + ([] if attrs.no_bias else [db])
         return [None if g is None else g.astype(a.dtype, copy=False) for g, a in zip(grads, inputs)]
 

@@ -50,6 +50,11 @@ Contract of an operator (subclass :class:`Operator`, decorate with
     (input indices, output indices; ``None`` = all), so memory planning can
     reuse the memory of everything else (backward may still look at the
     shape and dtype of those arrays, never at their values).
+``ctx.state``
+    a dict passed to a forward and to the backward that may follow it, or
+    None (inference, or nothing recorded).  An operator may leave values in it
+    that its backward reuses instead of recomputing; they must be keyed by the
+    shapes/geometry they fit, and a later forward replaces them.
 ``ignores_head_grad``
     loss heads such as ``SoftmaxOutput``: backward needs no ``out_grads``.
 ``differentiable``
@@ -79,15 +84,21 @@ MAX_COUNT = 1 << 16
 
 class OpContext:
     """What an operator sees besides its inputs: mode, buffers, randomness."""
-    __slots__ = ('is_train', 'buffers', 'req', 'shapes', 'dtypes', '_rng')
+    __slots__ = ('is_train', 'buffers', 'req', 'shapes', 'dtypes', '_rng', 'state')
 
-    def __init__(self, is_train=False, buffers=None, req=None, shapes=None, dtypes=None, rng=None):
+    def __init__(self, is_train=False, buffers=None, req=None, shapes=None, dtypes=None, rng=None,
+                 state=None):
         self.is_train = is_train
         self.buffers = buffers
         self.req = req
         self.shapes = shapes
         self.dtypes = dtypes
         self._rng = rng
+        # a dict shared by a forward and the backward that may follow it (None when no
+        # backward can follow): what the forward computed anyway and the backward would
+        # recompute (Convolution's im2col columns).  Its entries must check they still
+        # fit the inputs the backward sees.
+        self.state = state
 
     def out(self, i):
         """Buffer for output (forward) or argument gradient (backward) ``i``.

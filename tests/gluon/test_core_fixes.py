@@ -10,9 +10,9 @@ def test_executor_backward_skips_unwanted_argument_gradients(monkeypatch):
     seen = []
     real = conv.conv_backward
 
-    def spy(x, w, dy, dx, dw_out, db, geo, groups):
+    def spy(x, w, dy, dx, dw_out, db, geo, groups, kept=None):
         seen.append((dx is None, dw_out is None))
-        return real(x, w, dy, dx, dw_out, db, geo, groups)
+        return real(x, w, dy, dx, dw_out, db, geo, groups, kept=kept)
     monkeypatch.setattr(conv, 'conv_backward', spy)
     net = nn.Conv2D(4, 3, in_channels=2)
     net.initialize()
