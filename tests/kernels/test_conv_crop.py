@@ -43,3 +43,17 @@ def test_cropped_taps_match_the_whole_kernel(case):
 def test_whole_kernel_in_use_is_not_cropped():
     assert conv._cropped((2, 3, 8, 8), (4, 3, 3, 3), (3, 3, 1, 1, 1, 1, 1, 1), 8, 8) is None
     assert conv._cropped((2, 3, 2, 2), (4, 3, 3, 3), (3, 3, 1, 1, 1, 1, 1, 1), 2, 2) is None
+
+
+def test_crop_and_uncrop_whole_taps_including_non_contiguous_gradients():
+    rs = np.random.RandomState(0)
+    w = rs.uniform(-1, 1, (4, 3, 3, 5)).astype(np.float32)
+    got = conv._crop_weight(w, 1, 3, 2, 4)
+    assert got.flags.c_contiguous
+    np.testing.assert_array_equal(got, w[:, :, 1:3, 2:4])
+    for dw in (np.full((4, 3, 3, 5), 7, np.float32),
+               np.full((3, 4, 3, 5), 7, np.float32).transpose(1, 0, 2, 3)):   # a strided view
+        conv._uncrop_grad(got, dw, 1, 3, 2, 4)
+        want = np.zeros_like(w)
+        want[:, :, 1:3, 2:4] = w[:, :, 1:3, 2:4]
+        np.testing.assert_array_equal(dw, want)
