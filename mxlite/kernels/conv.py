@@ -314,7 +314,7 @@ class _Cols:
 
 # Most bytes of im2col columns one training convolution keeps for its backward, which
 # then skips its own im2col (the weight gradient reads the same columns): LeNet's second
-# layer keeps 8 MB, ResNet-18 on CIFAR-sized images ~40 MB in all; ImageNet-sized layers
+# layer keeps 8 MB, ResNet-18 on CIFAR-sized images 35 MB in all; ImageNet-sized layers
 # (hundreds of MB each) recompute them instead.  _KEEP_TOTAL_BYTES bounds what the whole
 # process keeps (executors hold theirs for their lifetime, autograd's tape until backward),
 # so a big network's training costs at most that much memory more than without.
