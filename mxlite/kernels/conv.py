@@ -1,174 +1,21 @@
-"""Convolution kernels: im2col/col2im around BLAS GEMMs, and a direct kernel.
+"""Convolution: im2col + BLAS GEMMs (``conv_forward``/``conv_backward``), a direct kernel
+for depthwise-like groups, Winograd where it pays, and the kernel-window crop for small maps.
 
 The drivers split the batch into one contiguous part per thread
-(``_threads.batch_parallel``); each part runs the serial kernels below and
-single-threaded GEMMs on its own column buffer.
-
-Layouts are NCHW (1-D convolutions arrive as NCHW with H == 1).  ``col``
-buffers are ``(B, C * kh * kw, oh * ow)``: row ``(c * kh + ky) * kw + kx``
-holds input channel ``c`` seen through kernel tap ``(ky, kx)`` at every
-output position, so ``weight.reshape(F, -1) @ col[b]`` is the convolution of
-image ``b`` and the rows of one group are contiguous.
-
-The drivers (``conv_forward``, ``conv_backward``, ``deconv_forward``, ...)
-work on chunks of images so the ``col`` buffer stays a few MB (cache
-resident) whatever the batch size.  Shapes are checked by the registry
+(``_threads.batch_parallel``); each part runs the serial kernels and single-threaded GEMMs
+on its own column buffer (``conv_cols``), chunked so it stays a few MB (cache resident)
+whatever the batch size.  Layouts are NCHW (1-D convolutions arrive as NCHW with H == 1);
+column layouts are described in ``im2col``.  Shapes are checked by the registry
 (``mxlite/ops/nn_conv.py``) before anything here runs.
 """
-import threading
-import weakref
-
 import numpy as np
 from numba import njit
 
 from ._threads import batch_parallel, gemm
 from . import winograd
-
-# Keep one chunk's col buffer around this size: big enough for BLAS to
-# stream, small enough to stay in the last-level cache.
-_COL_BYTES = 8 << 20
-
-
-@njit(cache=True, nogil=True)
-def _span(off, stride, size, n_out):
-    """Output positions o in [lo, hi) with 0 <= o * stride + off < size."""
-    lo = 0
-    if off < 0:
-        lo = (-off + stride - 1) // stride
-    hi = 0
-    if size - off > 0:
-        hi = (size - off + stride - 1) // stride
-    if hi > n_out:
-        hi = n_out
-    if lo > hi:
-        lo = hi
-    return lo, hi
-
-
-@njit(cache=True, nogil=True)
-def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """col (C*kh*kw, B, oh*ow) <- x (B, C, H, W); zero where a tap falls in the padding.
-
-    One short output row at a time with a per-element bounds test: LLVM
-    vectorises this form (a masked select), measured 1.2-1.7x faster than
-    numpy's strided window copy and faster than splitting each row into
-    padding and interior loops.
-    """
-    B, C, H, W = x.shape
-    for c in range(C):
-        for ky in range(kh):
-            for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
-                for b in range(B):
-                    for oy in range(oh):
-                        iy = oy * sh - ph + ky * dh
-                        dst = col[row, b, oy * ow:(oy + 1) * ow]
-                        if iy < 0 or iy >= H:
-                            dst[:] = 0
-                            continue
-                        src = x[b, c, iy]
-                        for ox in range(ow):
-                            ix = ox * sw - pw + kx * dw
-                            if ix >= 0 and ix < W:
-                                dst[ox] = src[ix]
-                            else:
-                                dst[ox] = 0
-
-
-@njit(cache=True, nogil=True)
-def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """x (B, C, H, W) = the sum of col (C*kh*kw, B, oh*ow) folded back (overwrites x).
-
-    3.5-4.5x faster than one strided numpy add per tap (measured on LeNet's
-    and ResNet's shapes): each image's plane stays in L1 while its taps add.
-    """
-    B, C, H, W = x.shape
-    x[...] = 0
-    for c in range(C):
-        for ky in range(kh):
-            for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
-                for b in range(B):
-                    for oy in range(oh):
-                        iy = oy * sh - ph + ky * dh
-                        if iy < 0 or iy >= H:
-                            continue
-                        src = col[row, b, oy * ow:(oy + 1) * ow]
-                        dst = x[b, c, iy]
-                        for ox in range(ow):
-                            ix = ox * sw - pw + kx * dw
-                            if ix >= 0 and ix < W:
-                                dst[ix] += src[ox]
-
-
-@njit(cache=True, nogil=True)
-def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """col (B, C*kh*kw, oh*ow) <- x (B, C, H, W): _im2col_kbp's loops, image outermost,
-    for the per-image layout (C-contiguous writes; through a transposed view of the
-    other kernel it ran 4x slower)."""
-    B, C, H, W = x.shape
-    for b in range(B):
-        for c in range(C):
-            for ky in range(kh):
-                for kx in range(kw):
-                    row = (c * kh + ky) * kw + kx
-                    for oy in range(oh):
-                        iy = oy * sh - ph + ky * dh
-                        dst = col[b, row, oy * ow:(oy + 1) * ow]
-                        if iy < 0 or iy >= H:
-                            dst[:] = 0
-                            continue
-                        src = x[b, c, iy]
-                        for ox in range(ow):
-                            ix = ox * sw - pw + kx * dw
-                            if ix >= 0 and ix < W:
-                                dst[ox] = src[ix]
-                            else:
-                                dst[ox] = 0
-
-
-@njit(cache=True, nogil=True)
-def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
-    """x (B, C, H, W) = col (B, C*kh*kw, oh*ow) folded back (overwrites x), image outermost."""
-    B, C, H, W = x.shape
-    x[...] = 0
-    for b in range(B):
-        for c in range(C):
-            for ky in range(kh):
-                for kx in range(kw):
-                    row = (c * kh + ky) * kw + kx
-                    for oy in range(oh):
-                        iy = oy * sh - ph + ky * dh
-                        if iy < 0 or iy >= H:
-                            continue
-                        src = col[b, row, oy * ow:(oy + 1) * ow]
-                        dst = x[b, c, iy]
-                        for ox in range(ow):
-                            ix = ox * sw - pw + kx * dw
-                            if ix >= 0 and ix < W:
-                                dst[ix] += src[ox]
-
-
-def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
-    """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
-    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
-    B, K = x.shape[0], x.shape[1] * kh * kw
-    fn = _im2col_kbp if kfirst else _im2col_bkp
-    fn(np.ascontiguousarray(x), col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow)),
-       kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
-
-
-def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
-    """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
-    B, K = x.shape[0], x.shape[1] * kh * kw
-    fn = _col2im_kbp if kfirst else _col2im_bkp
-    c3 = col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow))
-    if x.flags.c_contiguous:
-        fn(c3, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
-        return
-    tmp = np.empty(x.shape, x.dtype)
-    fn(c3, tmp, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
-    x[...] = tmp
+from . import conv_cols
+from .conv_cols import KFIRST_MAX_P, Cols, keeper, to_fbp
+from .im2col import span
 
 
 @njit(cache=True, nogil=True)
@@ -193,7 +40,7 @@ def direct_forward(x, w, out, sh, sw, ph, pw, dh, dw, groups):
                 for kx in range(kw):
                     wv = w[f, cc, ky, kx]
                     offx = kx * dw - pw
-                    lo, hi = _span(offx, sw, W, ow)
+                    lo, hi = span(offx, sw, W, ow)
                     m = hi - lo
                     if m <= 0:
                         continue
@@ -247,13 +94,6 @@ def channel_sum(dy, acc):
     _channel_sum(dy, acc, dy.dtype.type(0))
 
 
-def chunk_size(n, bytes_per_image):
-    return int(max(1, min(n, _COL_BYTES // max(1, bytes_per_image))))
-
-
-# Below this many output positions per image, one GEMM over the whole chunk
-# (col laid out (K, B, P)) beats a GEMM per image.
-_KFIRST_MAX_P = 1024
 
 
 def _is_pointwise(geo):
@@ -264,7 +104,7 @@ def _is_pointwise(geo):
 def _flip_ok(geo, groups, P):
     """Whether conv_backward computes dx as a convolution (stride 1, large images)."""
     kh, kw, sh, sw, ph, pw, dh, dw = geo
-    return (groups == 1 and sh == 1 and sw == 1 and P >= _KFIRST_MAX_P and not _is_pointwise(geo)
+    return (groups == 1 and sh == 1 and sw == 1 and P >= KFIRST_MAX_P and not _is_pointwise(geo)
             and ph <= dh * (kh - 1) and pw <= dw * (kw - 1))
 
 
@@ -275,124 +115,6 @@ def use_direct(x_shape, w_shape, groups):
     Cg, kh, kw = w_shape[1], w_shape[2], w_shape[3]
     return groups > 1 and Cg * kh * kw <= 32
 
-
-class _Cols:
-    """A chunk-sized column buffer in one of the two layouts, with GEMM helpers."""
-
-    def __init__(self, n, rows, P, dtype, kfirst=None, buf=None):
-        self.kfirst = P < _KFIRST_MAX_P if kfirst is None else kfirst
-        if buf is not None:             # a whole part's columns, kept for the backward
-            self.bs, self.buf = n, buf
-        else:
-            self.bs = chunk_size(n, rows * P * np.dtype(dtype).itemsize)
-            shape = (rows, self.bs, P) if self.kfirst else (self.bs, rows, P)
-            self.buf = np.empty(shape, dtype=dtype)
-        self.P = P
-
-    def chunk(self, nb):
-        """The buffer for ``nb`` images, C-contiguous (the kernels reshape its rows)."""
-        if not self.kfirst:
-            return self.buf[:nb]
-        if nb == self.bs:
-            return self.buf
-        return np.empty((self.buf.shape[0], nb, self.P), dtype=self.buf.dtype)
-
-    def rows(self, cb, r0, r1):
-        """Rows r0:r1 of K in a chunk: (r, nb*P) when K-first, else (nb, r, P)."""
-        if self.kfirst:
-            return cb[r0:r1].reshape(r1 - r0, -1)
-        return cb[:, r0:r1]
-
-    def im2col(self, x, cb, geo, oh, ow):
-        kh, kw, sh, sw, ph, pw, dh, dw = geo
-        im2col(x, cb, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, self.kfirst)
-
-    def col2im(self, cb, x, geo, oh, ow):
-        kh, kw, sh, sw, ph, pw, dh, dw = geo
-        col2im(cb, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, self.kfirst)
-
-
-# Most bytes of im2col columns one training convolution keeps for its backward, which
-# then skips its own im2col (the weight gradient reads the same columns): LeNet's second
-# layer keeps 8 MB, ResNet-18 on CIFAR-sized images 35 MB in all; ImageNet-sized layers
-# (hundreds of MB each) recompute them instead.  _KEEP_TOTAL_BYTES bounds what the whole
-# process keeps (executors hold theirs for their lifetime, autograd's tape until backward),
-# so a big network's training costs at most that much memory more than without.
-_KEEP_COL_BYTES = 64 << 20
-_KEEP_TOTAL_BYTES = 256 << 20
-_kept_lock = threading.Lock()
-_kept_bytes = [0]
-
-
-def _release_kept(nbytes):
-    with _kept_lock:
-        _kept_bytes[0] -= nbytes
-
-
-def kept_bytes():
-    """Bytes of im2col columns kept for backward passes in this process right now."""
-    return _kept_bytes[0]
-
-
-class KeptCols:
-    """The im2col columns of a training forward, one buffer per batch part, for its backward.
-
-    Lives in the operator's ``ctx.state`` between forward and backward; buffers are
-    reused from step to step.  ``take`` hands a part's columns to the backward once:
-    the backward overwrites them with the data gradient's columns, so a second backward
-    without a new forward recomputes them.
-    """
-
-    def __init__(self):
-        self.key = None
-        self.bufs = {}
-        self.valid = set()
-
-    def start(self, key):
-        """A forward with geometry ``key`` begins: nothing is valid until its parts finish."""
-        if key != self.key:
-            self.key, self.bufs = key, {}
-        self.valid = set()
-
-    def buffer(self, n0, n1, shape, dtype):
-        """The buffer for part (n0, n1), or None when the process's budget is spent."""
-        buf = self.bufs.get((n0, n1))
-        if buf is not None and buf.shape == shape and buf.dtype == dtype:
-            return buf
-        self.bufs.pop((n0, n1), None)
-        nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-        with _kept_lock:
-            if _kept_bytes[0] + nbytes > _KEEP_TOTAL_BYTES:
-                return None
-            _kept_bytes[0] += nbytes
-        buf = self.bufs[(n0, n1)] = np.empty(shape, dtype)
-        weakref.finalize(buf, _release_kept, nbytes)
-        return buf
-
-    def done(self, n0, n1):
-        self.valid.add((n0, n1))
-
-    def take(self, key, n0, n1):
-        """The valid columns of part (n0, n1) for geometry ``key``, or None."""
-        if key != self.key or (n0, n1) not in self.valid:
-            return None
-        self.valid.discard((n0, n1))
-        return self.bufs[(n0, n1)]
-
-
-def _keeper(keep, key, nbytes):
-    """The KeptCols in ``keep`` (a forward's ``ctx.state``) when columns of ``nbytes`` may be
-    kept, started for ``key``; None (and any older columns dropped) otherwise."""
-    if keep is None:
-        return None
-    if nbytes > _KEEP_COL_BYTES:
-        keep.pop('cols', None)
-        return None
-    kc = keep.get('cols')
-    if kc is None:
-        kc = keep['cols'] = KeptCols()
-    kc.start(key)
-    return kc
 
 
 def _use_per_image(P):
@@ -426,10 +148,6 @@ def _run_parts(part, N, P, gemm_based=True):
         return [part(0, N, _split_mm)]
     return batch_parallel(lambda n0, n1: part(n0, n1, _plain_mm), N)
 
-
-def _to_fbp(a):
-    """(B, F, P) -> contiguous (F, B*P)."""
-    return np.ascontiguousarray(a.transpose(1, 0, 2)).reshape(a.shape[1], -1)
 
 
 def _tap_range(k, s, p, d, n, o):
@@ -521,20 +239,20 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
     Kg = Cg * kh * kw
     wm = w.reshape(groups, Fg, Kg)
     direct = use_direct(x.shape, w.shape, groups)
-    pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+    pointwise = _is_pointwise(geo) and P >= KFIRST_MAX_P
     wino = winograd.applicable(x.shape, w.shape, geo, groups, x.dtype)
     u = winograd.transform_weight(w) if wino else None
     per_image = _use_per_image(P)
     kc = None
     if not (wino or direct or pointwise):
-        kc = _keeper(keep, (x.shape, x.dtype, w.shape, geo, groups), N * C * kh * kw * P * x.itemsize)
+        kc = keeper(keep, (x.shape, x.dtype, w.shape, geo, groups), N * C * kh * kw * P * x.itemsize)
     elif keep is not None:
         keep.pop('cols', None)
 
     def part(n0, n1, mm):
         if wino:
             winograd.conv_part(x[n0:n1], u, bias, out[n0:n1], ph, pw,
-                               max(1, _COL_BYTES // (16 * C * x.itemsize)))
+                               max(1, conv_cols.COL_BYTES // (16 * C * x.itemsize)))
             return
         if direct:
             direct_forward(x[n0:n1], w, out[n0:n1], sh, sw, ph, pw, dh, dw, groups)
@@ -551,7 +269,7 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
             buf = None
             if kc is not None:
                 buf = kc.buffer(n0, n1, (nb, K, P) if per_image else (K, nb, P), x.dtype)
-            cols = _Cols(nb, K, P, x.dtype, kfirst=not per_image, buf=buf)
+            cols = Cols(nb, K, P, x.dtype, kfirst=not per_image, buf=buf)
             for b0 in range(n0, n1, cols.bs):
                 b1 = min(n1, b0 + cols.bs)
                 cb = cols.chunk(b1 - b0)
@@ -636,7 +354,7 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
                      (kh, kw, 1, 1, dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw), 1)
         dx = None
     if dw_out is not None and winograd.applicable(x.shape, w.shape, geo, groups, x.dtype):
-        chunk = max(1, _COL_BYTES // (16 * max(C, F) * x.itemsize))
+        chunk = max(1, conv_cols.COL_BYTES // (16 * max(C, F) * x.itemsize))
         parts = batch_parallel(lambda n0, n1: winograd.weight_grad_part(
             x[n0:n1], dy3.reshape(dy.shape)[n0:n1], ph, pw, chunk), N)
         du = parts[0]
@@ -646,7 +364,7 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
         dw_out = None
     if dx is None and dw_out is None:
         return
-    pointwise = _is_pointwise(geo) and P >= _KFIRST_MAX_P
+    pointwise = _is_pointwise(geo) and P >= KFIRST_MAX_P
     # the forward's layout, so its kept columns fit (per image from 8x8 outputs: the data
     # gradient's columns then need no transposed dy either, measured 1.1-3x faster)
     per_image = _use_per_image(P)
@@ -665,12 +383,12 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
             return dwp
         nb = n1 - n0
         have = None if kc is None else kc.take(key, n0, n1)
-        cols = _Cols(nb, C * kh * kw, P, x.dtype, kfirst=not per_image, buf=have)
+        cols = Cols(nb, C * kh * kw, P, x.dtype, kfirst=not per_image, buf=have)
         for b0 in range(n0, n1, cols.bs):
             b1 = min(n1, b0 + cols.bs)
             cb = cols.chunk(b1 - b0)
             dyb = dy3[b0:b1]
-            dyf = _to_fbp(dyb) if cols.kfirst else None
+            dyf = to_fbp(dyb) if cols.kfirst else None
             if dwp is not None:
                 if have is None:
                     cols.im2col(x[b0:b1], cb, geo, oh, ow)
@@ -691,92 +409,6 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
         return dwp
 
     parts = _run_parts(part, N, P)
-    if dw_out is not None:
-        total = parts[0]
-        for p in parts[1:]:
-            total += p
-        dw_out[...] = total.reshape(dw_out.shape)
-
-
-def deconv_forward(x, w, bias, out, geo, groups):
-    """Transposed convolution: out (N, F, OH, OW) from x (N, C, H, W), w (C, F/g, kh, kw).
-
-    It is the data-gradient of the convolution mapping ``out`` to ``x``.
-    """
-    N, C, H, W = x.shape
-    Fg = w.shape[1]
-    F = Fg * groups
-    Cg = C // groups
-    kh, kw, sh, sw, ph, pw, dh, dw = geo
-    P = H * W
-    Kg = Fg * kh * kw
-    x3 = np.ascontiguousarray(x).reshape(N, C, P)
-    wm = w.reshape(groups, Cg, Kg)
-
-    def part(n0, n1):
-        cols = _Cols(n1 - n0, F * kh * kw, P, x.dtype)
-        for b0 in range(n0, n1, cols.bs):
-            b1 = min(n1, b0 + cols.bs)
-            cb = cols.chunk(b1 - b0)
-            xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
-            for g in range(groups):
-                rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                src = xf[g * Cg:(g + 1) * Cg] if cols.kfirst else x3[b0:b1, g * Cg:(g + 1) * Cg]
-                np.matmul(wm[g].T, src, out=rows)
-            cols.col2im(cb, out[b0:b1], geo, H, W)
-        if bias is not None:
-            add_channel_bias(out[n0:n1].reshape(n1 - n0, F, -1), bias)
-
-    batch_parallel(part, N)
-    return out
-
-
-def deconv_backward(x, w, dy, dx, dw_out, db, geo, groups):
-    """Gradients of deconv_forward (dy has the deconvolution's output shape)."""
-    N, C, H, W = x.shape
-    Fg = w.shape[1]
-    F = Fg * groups
-    Cg = C // groups
-    kh, kw, sh, sw, ph, pw, dh, dw = geo
-    P = H * W
-    Kg = Fg * kh * kw
-    dy = np.ascontiguousarray(dy)
-    if db is not None:
-        acc = np.zeros(F, dtype=np.float64)
-        channel_sum(dy.reshape(N, F, -1), acc)
-        db[...] = acc
-    if dx is None and dw_out is None:
-        return
-    x3 = np.ascontiguousarray(x).reshape(N, C, P)
-    wm = w.reshape(groups, Cg, Kg)
-    dx3 = dx.reshape(N, C, P) if dx is not None else None
-
-    def part(n0, n1):
-        dwp = np.zeros((groups, Cg, Kg), dtype=x.dtype) if dw_out is not None else None
-        cols = _Cols(n1 - n0, F * kh * kw, P, x.dtype)
-        for b0 in range(n0, n1, cols.bs):
-            b1 = min(n1, b0 + cols.bs)
-            nb = b1 - b0
-            cb = cols.chunk(nb)
-            cols.im2col(dy[b0:b1], cb, geo, H, W)
-            xf = _to_fbp(x3[b0:b1]) if cols.kfirst else None
-            for g in range(groups):
-                rows = cols.rows(cb, g * Kg, (g + 1) * Kg)
-                if cols.kfirst:
-                    if dx3 is not None:
-                        res = np.matmul(wm[g], rows).reshape(Cg, nb, P)
-                        dx3[b0:b1, g * Cg:(g + 1) * Cg] = res.transpose(1, 0, 2)
-                    if dwp is not None:
-                        dwp[g] += np.matmul(xf[g * Cg:(g + 1) * Cg], rows.T)
-                else:
-                    if dx3 is not None:
-                        np.matmul(wm[g], rows, out=dx3[b0:b1, g * Cg:(g + 1) * Cg])
-                    if dwp is not None:
-                        dwp[g] += np.matmul(x3[b0:b1, g * Cg:(g + 1) * Cg],
-                                            rows.transpose(0, 2, 1)).sum(axis=0)
-        return dwp
-
-    parts = batch_parallel(part, N)
     if dw_out is not None:
         total = parts[0]
         for p in parts[1:]:

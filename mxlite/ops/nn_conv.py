@@ -140,6 +140,7 @@ class Convolution(_ConvBase):
     name = 'Convolution'
     params = _conv_params(1024, False)
     grad_needs = ('inputs',)
+    keeps_state = True          # its im2col columns, for the backward
     doc = ('Convolution of NCW/NCHW data with weight (num_filter, channels / num_group, *kernel) '
            'plus an optional bias (num_filter,).')
 
@@ -295,7 +296,7 @@ class Deconvolution(_ConvBase):
         return self._geo(attrs, stride, dilate, pad)
 
     def forward(self, ctx, attrs, inputs, aux):
-        from ..kernels import conv
+        from ..kernels import deconv
         empty = self._empty_forward(ctx, attrs, inputs)
         if empty is not None:
             return empty
@@ -304,12 +305,12 @@ class Deconvolution(_ConvBase):
         dt = compute_dtype(x)
         bias = None if attrs.no_bias else as_compute(inputs[2])
         out = out_buffer(ctx, 0, ctx.shapes[0], dt)
-        conv.deconv_forward(self._as4d(as_compute(x)), self._as4d(as_compute(inputs[1])), bias,
+        deconv.deconv_forward(self._as4d(as_compute(x)), self._as4d(as_compute(inputs[1])), bias,
                             self._as4d(out), geo, attrs.num_group)
         return [finish(ctx, 0, out, ctx.dtypes[0])]
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
-        from ..kernels import conv
+        from ..kernels import deconv
         empty = self._empty_backward(attrs, out_grads, inputs)
         if empty is not None:
             return empty
@@ -321,7 +322,7 @@ class Deconvolution(_ConvBase):
         db = None
         if not attrs.no_bias and wanted(ctx, 2):
             db = grad_buffer(ctx, 2, (attrs.num_filter,), dt)
-        conv.deconv_backward(self._as4d(as_compute(x)), self._as4d(as_compute(w)),
+        deconv.deconv_backward(self._as4d(as_compute(x)), self._as4d(as_compute(w)),
                              self._as4d(as_compute(out_grads[0])),
                              None if dx is None else self._as4d(dx),
                              None if dw is None else self._as4d(dw), db, geo, attrs.num_group)

@@ -265,7 +265,6 @@ class ROIPooling(Operator):
 
     def forward(self, ctx, attrs, inputs, aux):
         from ..kernels import pool
-        from ..kernels._threads import call
         x, rois = inputs
         dt = compute_dtype(x)
         out = np.empty(ctx.shapes[0], dtype=dt)
@@ -276,7 +275,6 @@ class ROIPooling(Operator):
 
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         from ..kernels import pool
-        from ..kernels._threads import call
         x, rois = inputs
         dt = compute_dtype(x)
         dx = np.zeros(x.shape, dtype=dt)
@@ -374,11 +372,11 @@ class UpSampling(Operator):
     def forward(self, ctx, attrs, inputs, aux):
         out = ctx.out(0)
         if attrs.sample_type == 'bilinear':
-            from ..kernels import conv
+            from ..kernels import deconv
             x, w = inputs
             dt = compute_dtype(x)
             res = out_buffer(ctx, 0, ctx.shapes[0], dt)
-            conv.deconv_forward(as_compute(x), as_compute(w), None, res,
+            deconv.deconv_forward(as_compute(x), as_compute(w), None, res,
                                 self._bilinear_geo(attrs.scale), x.shape[1])
             return [finish(ctx, 0, res, ctx.dtypes[0])]
         oh = out.shape[2]
@@ -399,12 +397,12 @@ class UpSampling(Operator):
     def backward(self, ctx, attrs, out_grads, inputs, outputs, aux):
         dy = out_grads[0]
         if attrs.sample_type == 'bilinear':
-            from ..kernels import conv
+            from ..kernels import deconv
             x, w = inputs
             dt = compute_dtype(x)
             dx = np.empty(x.shape, dt) if wanted(ctx, 0) else None
             dw = np.empty(w.shape, dt) if wanted(ctx, 1) else None
-            conv.deconv_backward(as_compute(x), as_compute(w), as_compute(dy), dx, dw, None,
+            deconv.deconv_backward(as_compute(x), as_compute(w), as_compute(dy), dx, dw, None,
                                  self._bilinear_geo(attrs.scale), x.shape[1])
             return [None if g is None else g.astype(a.dtype, copy=False) for g, a in zip((dx, dw), inputs)]
         oh = dy.shape[2]

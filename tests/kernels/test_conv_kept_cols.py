@@ -1,11 +1,11 @@
-"""A training convolution keeps its im2col columns for the backward (conv.KeptCols):
+"""A training convolution keeps its im2col columns for the backward (conv_cols.KeptCols):
 the gradients are the same as recomputing them, in both layouts, through the executor
 and through autograd, and stale or over-budget columns are never used."""
 import numpy as np
 import pytest
 
 import mxlite as mx
-from mxlite.kernels import conv
+from mxlite.kernels import conv, conv_cols
 
 from test_conv_layouts import _reference
 
@@ -43,7 +43,7 @@ def test_kept_columns_give_the_recomputed_gradients(case, monkeypatch):
     out0, dy, want = _fwd_bwd(x, w, b, geo, groups, None)
     keep = {}
     out1, _, got = _fwd_bwd(x, w, b, geo, groups, keep)
-    assert isinstance(keep.get('cols'), conv.KeptCols) and keep['cols'].bufs
+    assert isinstance(keep.get('cols'), conv_cols.KeptCols) and keep['cols'].bufs
     np.testing.assert_array_equal(out0, out1)
     for g, h in zip(got, want):
         np.testing.assert_allclose(g, h, rtol=1e-5, atol=1e-5)
@@ -77,20 +77,20 @@ def test_columns_of_another_geometry_are_not_used(monkeypatch):
 def test_budget_bounds_what_the_process_keeps(monkeypatch):
     monkeypatch.setattr(conv.winograd, 'applicable', lambda *a: False)
     x, w, b = _data(CASES[0])
-    before = conv.kept_bytes()
-    monkeypatch.setattr(conv, '_KEEP_TOTAL_BYTES', before + 100)
+    before = conv_cols.kept_bytes()
+    monkeypatch.setattr(conv_cols, '_KEEP_TOTAL_BYTES', before + 100)
     keep = {}
     _, _, got = _fwd_bwd(x, w, b, CASES[0][2], 1, keep)
-    assert not keep['cols'].bufs and conv.kept_bytes() == before
+    assert not keep['cols'].bufs and conv_cols.kept_bytes() == before
     _, _, want = _fwd_bwd(x, w, b, CASES[0][2], 1, None)
     for g, h in zip(got, want):
         np.testing.assert_allclose(g, h, rtol=1e-6)
-    monkeypatch.setattr(conv, '_KEEP_TOTAL_BYTES', 1 << 30)
+    monkeypatch.setattr(conv_cols, '_KEEP_TOTAL_BYTES', 1 << 30)
     keep = {}
     _fwd_bwd(x, w, b, CASES[0][2], 1, keep)
-    assert conv.kept_bytes() == before + 3 * 36 * 144 * 4
+    assert conv_cols.kept_bytes() == before + 3 * 36 * 144 * 4
     del keep                          # freed with their owner: the budget is given back
-    assert conv.kept_bytes() == before
+    assert conv_cols.kept_bytes() == before
 
 
 @pytest.mark.parametrize('shape', [(3, 6, 36, 144), (64, 64, 72, 9)])
@@ -133,13 +133,13 @@ def test_executor_backward_after_an_inference_forward_uses_the_current_data():
 
 def test_executor_and_autograd_hand_the_columns_to_the_backward(monkeypatch):
     taken = []
-    real = conv.KeptCols.take
+    real = conv_cols.KeptCols.take
 
     def spy(self, key, n0, n1):
         r = real(self, key, n0, n1)
         taken.append(r is not None)
         return r
-    monkeypatch.setattr(conv.KeptCols, 'take', spy)
+    monkeypatch.setattr(conv_cols.KeptCols, 'take', spy)
     monkeypatch.setattr(conv.winograd, 'applicable', lambda *a: False)
     rs = np.random.RandomState(0)
     x = rs.uniform(-1, 1, (2, 3, 9, 9)).astype(np.float32)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import mxlite as mx
-from mxlite.kernels import conv as conv_kernels
+from mxlite.kernels import conv_cols
 
 
 def _ref_conv(x, w, stride=1, pad=0, dilate=1, groups=1):
@@ -34,8 +34,10 @@ def _ref_conv(x, w, stride=1, pad=0, dilate=1, groups=1):
     ((3, 8, 10, 10), (8, 1, 3, 3), dict(pad=(1, 1), num_group=8)),        # depthwise: direct kernel
 ])
 def test_convolution_paths_and_chunking(monkeypatch, shape, wshape, kw):
-    # a tiny column budget forces several chunks (and a short last one)
-    monkeypatch.setattr(conv_kernels, '_COL_BYTES', 40000)
+    # a tiny column budget forces several chunks (and a short last one); nothing kept for
+    # the backward, which would take whole batch parts
+    monkeypatch.setattr(conv_cols, 'COL_BYTES', 40000)
+    monkeypatch.setattr(conv_cols, '_KEEP_COL_BYTES', 0)
     rs = np.random.RandomState(0)
     x = rs.uniform(-1, 1, shape).astype('float32')
     w = rs.uniform(-1, 1, wshape).astype('float32')
@@ -49,8 +51,9 @@ def test_convolution_paths_and_chunking(monkeypatch, shape, wshape, kw):
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-4)
     head = rs.uniform(-1, 1, y.shape).astype('float32')
     y.backward(mx.nd.array(head))
-    # the same gradients without chunking
-    monkeypatch.setattr(conv_kernels, '_COL_BYTES', 1 << 30)
+    # the same gradients without chunking, the forward's columns kept for the backward
+    monkeypatch.setattr(conv_cols, 'COL_BYTES', 1 << 30)
+    monkeypatch.setattr(conv_cols, '_KEEP_COL_BYTES', 1 << 30)
     xs2, ws2 = mx.nd.array(x), mx.nd.array(w)
     xs2.attach_grad()
     ws2.attach_grad()
@@ -135,7 +138,7 @@ def test_embedding_truncates_and_clips_indices():
 def test_unwanted_gradients_are_skipped_and_written_in_place(monkeypatch):
     def no_col2im(*args):
         raise AssertionError('col2im ran for an input nobody differentiates')
-    monkeypatch.setattr(conv_kernels, 'col2im', no_col2im)
+    monkeypatch.setattr(conv_cols, 'col2im', no_col2im)
     x = mx.nd.array(np.random.RandomState(3).uniform(-1, 1, (2, 3, 6, 6)).astype('float32'))
     w = mx.nd.ones((4, 3, 3, 3))
     w.attach_grad()

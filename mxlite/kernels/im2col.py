@@ -1,0 +1,149 @@
+"""Unfolding images into convolution columns (im2col) and folding them back (col2im).
+
+``col`` rows are ``(c * kh + ky) * kw + kx``: input channel ``c`` seen through kernel
+tap ``(ky, kx)`` at every output position, in one of two layouts -- K-first
+``(C*kh*kw, B, oh*ow)`` (one GEMM over a chunk of images) or per image
+``(B, C*kh*kw, oh*ow)`` (one GEMM per image).  Padding taps read as zero.
+"""
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def span(off, stride, size, n_out):
+    """Output positions o in [lo, hi) with 0 <= o * stride + off < size."""
+    lo = 0
+    if off < 0:
+        lo = (-off + stride - 1) // stride
+    hi = 0
+    if size - off > 0:
+        hi = (size - off + stride - 1) // stride
+    if hi > n_out:
+        hi = n_out
+    if lo > hi:
+        lo = hi
+    return lo, hi
+
+
+# inline='always': called per tap from the four kernels below, as a real call it ran
+# 15-40% slower (measured on LeNet's and ResNet's shapes); inlined it matches the
+# hand-written loops
+@njit(cache=True, nogil=True, inline='always')
+def _unfold_tap(plane, dst, ky, kx, sh, sw, ph, pw, dh, dw, oh, ow):
+    """dst (oh*ow,) <- one input plane (H, W) seen through tap (ky, kx); zero where the tap
+    falls in the padding.
+
+    One short output row at a time with a per-element bounds test: LLVM
+    vectorises this form (a masked select), measured 1.2-1.7x faster than
+    numpy's strided window copy and faster than splitting each row into
+    padding and interior loops (or flat indexing, or clamped loads).
+    """
+    H, W = plane.shape
+    for oy in range(oh):
+        iy = oy * sh - ph + ky * dh
+        d = dst[oy * ow:(oy + 1) * ow]
+        if iy < 0 or iy >= H:
+            d[:] = 0
+            continue
+        src = plane[iy]
+        for ox in range(ow):
+            ix = ox * sw - pw + kx * dw
+            if ix >= 0 and ix < W:
+                d[ox] = src[ix]
+            else:
+                d[ox] = 0
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _fold_tap(src, plane, ky, kx, sh, sw, ph, pw, dh, dw, oh, ow):
+    """plane (H, W) += src (oh*ow,) added back through tap (ky, kx) (padding dropped).
+
+    Each image's plane stays in L1 while its taps add: 3.5-4.5x faster than one
+    strided numpy add per tap (measured on LeNet's and ResNet's shapes).
+    """
+    H, W = plane.shape
+    for oy in range(oh):
+        iy = oy * sh - ph + ky * dh
+        if iy < 0 or iy >= H:
+            continue
+        s = src[oy * ow:(oy + 1) * ow]
+        d = plane[iy]
+        for ox in range(ow):
+            ix = ox * sw - pw + kx * dw
+            if ix >= 0 and ix < W:
+                d[ix] += s[ox]
+
+
+# The two layouts differ only in which of (row, image) is outermost in ``col``; each runs
+# its loops in its own memory order (through a transposed view the other ran 4x slower).
+
+@njit(cache=True, nogil=True)
+def _im2col_kbp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """col (C*kh*kw, B, oh*ow) <- x (B, C, H, W)."""
+    B, C = x.shape[0], x.shape[1]
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    _unfold_tap(x[b, c], col[row, b], ky, kx, sh, sw, ph, pw, dh, dw, oh, ow)
+
+
+@njit(cache=True, nogil=True)
+def _col2im_kbp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """x (B, C, H, W) = the sum of col (C*kh*kw, B, oh*ow) folded back (overwrites x)."""
+    B, C = x.shape[0], x.shape[1]
+    x[...] = 0
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    _fold_tap(col[row, b], x[b, c], ky, kx, sh, sw, ph, pw, dh, dw, oh, ow)
+
+
+@njit(cache=True, nogil=True)
+def _im2col_bkp(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """col (B, C*kh*kw, oh*ow) <- x (B, C, H, W), image outermost."""
+    B, C = x.shape[0], x.shape[1]
+    for b in range(B):
+        for c in range(C):
+            for ky in range(kh):
+                for kx in range(kw):
+                    row = (c * kh + ky) * kw + kx
+                    _unfold_tap(x[b, c], col[b, row], ky, kx, sh, sw, ph, pw, dh, dw, oh, ow)
+
+
+@njit(cache=True, nogil=True)
+def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    """x (B, C, H, W) = col (B, C*kh*kw, oh*ow) folded back (overwrites x), image outermost."""
+    B, C = x.shape[0], x.shape[1]
+    x[...] = 0
+    for b in range(B):
+        for c in range(C):
+            for ky in range(kh):
+                for kx in range(kw):
+                    row = (c * kh + ky) * kw + kx
+                    _fold_tap(col[b, row], x[b, c], ky, kx, sh, sw, ph, pw, dh, dw, oh, ow)
+
+
+def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
+    """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
+    (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
+    B, K = x.shape[0], x.shape[1] * kh * kw
+    fn = _im2col_kbp if kfirst else _im2col_bkp
+    fn(np.ascontiguousarray(x), col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow)),
+       kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+
+
+def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
+    """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
+    B, K = x.shape[0], x.shape[1] * kh * kw
+    fn = _col2im_kbp if kfirst else _col2im_bkp
+    c3 = col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow))
+    if x.flags.c_contiguous:
+        fn(c3, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+        return
+    tmp = np.empty(x.shape, x.dtype)
+    fn(c3, tmp, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+    x[...] = tmp
