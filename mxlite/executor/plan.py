@@ -325,9 +325,9 @@ def build_plan(symbol, arg_arrays, aux_arrays, grad_arrays, grad_reqs, fresh_byt
         st.outs = [fwd_array(n, i) for i in range(n.num_outputs())]
         out_shapes = [o.shape for o in st.outs]
         out_types = [o.dtype for o in st.outs]
-        # a node with a backward step shares a state dict between its training forward
-        # and that backward (OpContext.state)
-        st.state = {} if id(n) in bw_ids else None
+        # a node whose operator keeps state and that has a backward step shares a dict
+        # between its training forward and that backward (OpContext.state)
+        st.state = {} if n.op.keeps_state and id(n) in bw_ids else None
         states[id(n)] = st.state
         st.ctx_train = OpContext(True, st.outs, None, out_shapes, out_types, state=st.state)
         st.ctx_infer = OpContext(False, st.outs, None, out_shapes, out_types)

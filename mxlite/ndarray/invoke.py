@@ -207,8 +207,10 @@ def invoke_op(op, attrs, inputs, names=None, out=None):
         buffers += [None] * (op.num_outputs(attrs) - len(buffers))
     is_train = STATE.training
     recording = STATE.recording and STATE.recorder is not None
-    # a recorded call gets a state dict its backward will see (OpContext.state)
-    state = {} if recording and any(x._ag is not None for x in inputs) else None
+    # a recorded call of an operator that keeps state gets a dict its backward will see
+    state = None
+    if recording and op.keeps_state and any(x._ag is not None for x in inputs):
+        state = {}
     if _prof.STATE.active:
         t = time.perf_counter()
         results = run_forward(op, attrs, arrays, names, buffers, is_train, state)

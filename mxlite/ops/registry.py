@@ -50,9 +50,10 @@ Contract of an operator (subclass :class:`Operator`, decorate with
     (input indices, output indices; ``None`` = all), so memory planning can
     reuse the memory of everything else (backward may still look at the
     shape and dtype of those arrays, never at their values).
-``ctx.state``
-    a dict passed to a forward and to the backward that may follow it, or
-    None (inference, or nothing recorded).  An operator may leave values in it
+``ctx.state`` / ``keeps_state``
+    for operators with ``keeps_state = True``: a dict passed to a forward and
+    to the backward that may follow it, or None (inference, or nothing
+    recorded); other operators always see None (no dict per call).  An operator may leave values in it
     that its backward reuses instead of recomputing; they must be keyed by the
     shapes/geometry they fit, and a later forward replaces them.
 ``ignores_head_grad``
@@ -136,6 +137,7 @@ class Operator:
     inplace = ()
     grad_needs = ('inputs', 'outputs')
     ignores_head_grad = False
+    keeps_state = False
     differentiable = True
     hidden_params = ()
     var_attrs = None
