@@ -53,3 +53,20 @@ def test_gluon_recurrent_cell_base():
 def test_messages_of_refusals_are_mxnet_errors():
     with pytest.raises(MXNetNotImplementedError, match='use unroll'):
         mx.rnn.FusedRNNCell(4)(mx.sym.var('x'), [])
+
+
+def test_metric_optimizer_and_augmenter_bases():
+    class MyMetric(mx.metric.EvalMetric):
+        pass
+
+    class MyOpt(mx.optimizer.Optimizer):
+        pass
+
+    class MyAug(mx.image.Augmenter):
+        pass
+
+    _raises(lambda: MyMetric('m').update([mx.nd.zeros(2)], [mx.nd.zeros((2, 2))]),
+            'MyMetric', 'update')
+    w = mx.nd.zeros(2)
+    _raises(lambda: MyOpt().update(0, w, w, None), 'MyOpt', 'update')
+    _raises(lambda: MyAug()(mx.nd.zeros((2, 2, 3))), 'MyAug', '__call__')

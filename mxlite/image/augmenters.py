@@ -9,7 +9,7 @@ import random
 
 import numpy as np
 
-from ..base import MXNetTypeError, MXNetValueError, as_dtype, MXNetNotImplementedError
+from ..base import MXNetTypeError, MXNetValueError, as_dtype, must_override
 from ..ndarray import NDArray, array
 from .image import (_get_interp_method, center_crop, color_normalize, imresize, random_crop,
                     random_size_crop, resize_short)
@@ -48,7 +48,7 @@ class Augmenter:
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
     def __call__(self, src):
-        raise MXNetNotImplementedError('%s must implement __call__' % self.__class__.__name__)
+        must_override(self, '__call__', 'an augmenter returns the augmented image')
 
 
 class SequentialAug(Augmenter):

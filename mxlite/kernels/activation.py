@@ -167,7 +167,6 @@ def _elu_like(scale, alpha):
 
 def forward(x, out, kind, a):
     """out = f(x) for flat contiguous x, out."""
-    n = x.shape[0]
     if kind == SIGMOID:
         _threads.split(_sigmoid, [x, out])
     elif kind == TANH:

@@ -7,7 +7,6 @@ view theirs as (rows, n) and reduce each row (parallel over rows).
 """
 import math
 
-import numpy as np
 from numba import njit, prange
 
 

@@ -191,7 +191,7 @@ def conv_part(x, u, bias, out, ph, pw, chunk_tiles):
     """Winograd convolution of images x (B, C, H, W) into out (B, F, oh, ow), serially,
     ``chunk_tiles`` tiles (a few images) at a time."""
     B, C, H, W = x.shape
-    F, oh, ow = out.shape[1], out.shape[2], out.shape[3]
+    oh, ow = out.shape[2], out.shape[3]
     th, tw = -(-oh // 2), -(-ow // 2)
     Hp, Wp = 2 * th + 2, 2 * tw + 2
     nb = max(1, min(B, chunk_tiles // (th * tw)))

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..base import MXNetValueError, MXNetTypeError, numeric_types, MXNetNotImplementedError
+from ..base import MXNetValueError, MXNetTypeError, numeric_types, must_override
 
 __all__ = ['EvalMetric', 'CompositeEvalMetric', 'register', 'alias', 'create',
            'check_label_shapes', 'as_numpy']
@@ -147,8 +147,7 @@ class EvalMetric:
 
     def update(self, labels, preds):
         """Accumulate one batch (lists of label and prediction arrays)."""
-        raise MXNetNotImplementedError('%s does not define update(labels, preds)'
-                                  % type(self).__name__)
+        must_override(self, 'update', 'accumulate one batch of labels and predictions')
 
     def reset(self):
         """Clear the local and the global statistics."""

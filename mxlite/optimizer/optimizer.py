@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from ..base import MXNetError, MXNetValueError, MXNetTypeError, MXNetNotImplementedError
+from ..base import MXNetError, MXNetValueError, MXNetTypeError, must_override
 
 __all__ = ['Optimizer', 'register', 'create']
 
@@ -273,8 +273,7 @@ class Optimizer:
 
     def update(self, index, weight, grad, state):
         """Update ``weight`` in place from ``grad`` (subclasses define the rule)."""
-        raise MXNetNotImplementedError('%s does not define update(index, weight, grad, state)'
-                                  % type(self).__name__)
+        must_override(self, 'update', 'update weight in place from grad and state')
 
     def update_multi_precision(self, index, weight, grad, state):
         """``update``, through the float32 master copy for float16 weights."""
