@@ -12,35 +12,17 @@ rank 0 prints the median seconds of each as JSON.
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import numpy as np
 
 import mxlite as mx
 
-
-def lenet():
-    data = mx.sym.Variable('data')
-    net = mx.sym.Convolution(data, kernel=(5, 5), num_filter=20, name='conv1')
-    net = mx.sym.Activation(net, act_type='tanh')
-    net = mx.sym.Pooling(net, pool_type='max', kernel=(2, 2), stride=(2, 2))
-    net = mx.sym.Convolution(net, kernel=(5, 5), num_filter=50, name='conv2')
-    net = mx.sym.Activation(net, act_type='tanh')
-    net = mx.sym.Pooling(net, pool_type='max', kernel=(2, 2), stride=(2, 2))
-    net = mx.sym.FullyConnected(mx.sym.Flatten(net), num_hidden=500, name='fc1')
-    net = mx.sym.Activation(net, act_type='tanh')
-    net = mx.sym.FullyConnected(net, num_hidden=10, name='fc2')
-    return mx.sym.SoftmaxOutput(net, name='softmax')
-
-
-def mlp():
-    data = mx.sym.Variable('data')
-    net = mx.sym.FullyConnected(mx.sym.Flatten(data), num_hidden=128, name='fc1')
-    net = mx.sym.Activation(net, act_type='relu')
-    net = mx.sym.FullyConnected(net, num_hidden=64, name='fc2')
-    net = mx.sym.Activation(net, act_type='relu')
-    net = mx.sym.FullyConnected(net, num_hidden=10, name='fc3')
-    return mx.sym.SoftmaxOutput(net, name='softmax')
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'workloads'))
+from lenet import lenet_symbol  # noqa: E402  (the same nets as workloads 1 and 2)
+from mlp import mlp_symbol  # noqa: E402
 
 
 def train(args):
@@ -49,7 +31,7 @@ def train(args):
     x = rng.rand(args.batch * 8, 1, 28, 28).astype(np.float32)
     y = rng.randint(0, 10, args.batch * 8).astype(np.float32)
     it = mx.io.NDArrayIter(x, y, args.batch)
-    mod = mx.mod.Module({'lenet': lenet, 'mlp': mlp}[args.model]())
+    mod = mx.mod.Module({'lenet': lenet_symbol, 'mlp': mlp_symbol}[args.model](mx))
     mod.bind(it.provide_data, it.provide_label)
     mod.init_params(mx.init.Xavier())
     mod.init_optimizer(kvstore=kv, optimizer='sgd',

@@ -20,11 +20,16 @@ def data(np):
             rs.randint(0, 10, BATCH).astype(np.float32))
 
 
-def run_mx(mx, args, x, y):
+def mlp_symbol(mx):
+    """784-128-64-10 with relu, SoftmaxOutput (FullyConnected flattens image-shaped data)."""
     net = mx.sym.Variable('data')
     net = mx.sym.Activation(mx.sym.FullyConnected(net, num_hidden=128, name='fc1'), act_type='relu')
     net = mx.sym.Activation(mx.sym.FullyConnected(net, num_hidden=64, name='fc2'), act_type='relu')
-    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(net, num_hidden=10, name='fc3'), name='softmax')
+    return mx.sym.SoftmaxOutput(mx.sym.FullyConnected(net, num_hidden=10, name='fc3'), name='softmax')
+
+
+def run_mx(mx, args, x, y):
+    net = mlp_symbol(mx)
     mod = mx.mod.Module(net, context=mx.cpu())
     mod.bind(data_shapes=[('data', x.shape)], label_shapes=[('softmax_label', y.shape)])
     mx.random.seed(0)
