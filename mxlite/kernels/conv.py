@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from ._threads import batch_parallel, gemm
-from . import winograd
+from . import packed_gemm, winograd
 from . import conv_cols
 from .conv_cols import KFIRST_MAX_P, Cols, keeper, to_fbp
 from .im2col import span
@@ -128,6 +128,16 @@ def _use_per_image(P):
 # the weight gradient's inner dimension is exactly those columns.
 _NARROW_COLS = 256
 _PER_IMAGE_MIN_P = 64     # output positions per image from which forward GEMMs go per image
+
+
+def _image_mm(a, b, out):
+    """out (nb, m, P) = a @ b per image (a of batch 1 broadcast): the per-image layout's
+    products, on the micro-kernel GEMM for float32 (measured on LeNet's second layer:
+    forward 2.8 -> 2.1 ms, data gradient's columns 2.4 -> 2.0 ms per 64 images, where
+    OpenBLAS ran 55-85 GFLOP/s on these short products)."""
+    if out.dtype == np.float32 and a.dtype == np.float32 and b.dtype == np.float32:
+        return packed_gemm.matmul(a, b, out)
+    return np.matmul(a, b, out=out)
 
 
 def _plain_mm(a, b, out=None):
@@ -285,7 +295,7 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
                         res = mm(wm[g], rows).reshape(Fg, b1 - b0, P)
                         out3[b0:b1, g * Fg:(g + 1) * Fg] = res.transpose(1, 0, 2)
                     else:
-                        np.matmul(wm[g], rows, out=out3[b0:b1, g * Fg:(g + 1) * Fg])
+                        _image_mm(wm[g], rows, out3[b0:b1, g * Fg:(g + 1) * Fg])
             if buf is not None:
                 kc.done(n0, n1)
         if bias is not None:
@@ -404,7 +414,7 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
                     if cols.kfirst:
                         mm(wm[g].T, dyf[g * Fg:(g + 1) * Fg], out=rows)
                     else:
-                        np.matmul(wm[g].T, dyb[:, g * Fg:(g + 1) * Fg], out=rows)
+                        _image_mm(wm[g].T, dyb[:, g * Fg:(g + 1) * Fg], rows)
                 cols.col2im(cb, dx[b0:b1], geo, oh, ow)
         return dwp
 
