@@ -252,6 +252,7 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
     pointwise = _is_pointwise(geo) and P >= KFIRST_MAX_P
     wino = winograd.applicable(x.shape, w.shape, geo, groups, x.dtype)
     u = winograd.transform_weight(w) if wino else None
+    upan = winograd.pack_weight(u) if wino else None
     per_image = _use_per_image(P)
     kc = None
     if not (wino or direct or pointwise):
@@ -261,8 +262,7 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
 
     def part(n0, n1, mm):
         if wino:
-            winograd.conv_part(x[n0:n1], u, bias, out[n0:n1], ph, pw,
-                               max(1, conv_cols.COL_BYTES // (16 * C * x.itemsize)))
+            winograd.conv_part(x[n0:n1], u, bias, out[n0:n1], ph, pw, upan)
             return
         if direct:
             direct_forward(x[n0:n1], w, out[n0:n1], sh, sw, ph, pw, dh, dw, groups)

@@ -12,6 +12,9 @@ Layouts: ``V`` and ``M`` are (16, channels, tiles) with tile index
 import numpy as np
 from numba import njit
 
+from . import packed_gemm
+from .packed_gemm import NR, _gemm2, _pack_a
+
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
 
@@ -23,83 +26,97 @@ def transform_weight(w):
 
 
 @njit(cache=True, nogil=True)
-def transform_input(xp, v, th, tw):
-    """V[k, c, t] = (B^T d B)[k] for the 4x4 tiles d of the padded input xp (B, C, Hp, Wp).
+def _input_rows(xp, v, ti0, ti1, tw, tbase, s):
+    """V[k, c, tbase + (ti - ti0) * tw + tj] = (B^T d B)[k] for the 4x4 tiles d in tile rows
+    ti0:ti1 of one padded image xp (C, Hp, Wp); ``s`` is a (4, Wp) scratch.
 
     Per tile row: B^T combines the four input rows into four contiguous rows
     ``s``, then each of the 16 outputs is one loop over the tiles reading
     ``s`` at stride 2 and writing a contiguous run of V: simple loops that
     vectorise (a loop writing all 16 outputs per tile does not).
     """
-    B, C, Hp, Wp = xp.shape
-    s = np.empty((4, Wp), xp.dtype)
-    for b in range(B):
-        for c in range(C):
-            plane = xp[b, c]
-            for ti in range(th):
-                r0 = plane[2 * ti]
-                r1 = plane[2 * ti + 1]
-                r2 = plane[2 * ti + 2]
-                r3 = plane[2 * ti + 3]
-                for x in range(Wp):
-                    s[0, x] = r0[x] - r2[x]
-                    s[1, x] = r1[x] + r2[x]
-                    s[2, x] = r2[x] - r1[x]
-                    s[3, x] = r1[x] - r3[x]
-                base = (b * th + ti) * tw
-                for i in range(4):
-                    si = s[i]
-                    o0 = v[4 * i, c, base:base + tw]
-                    o1 = v[4 * i + 1, c, base:base + tw]
-                    o2 = v[4 * i + 2, c, base:base + tw]
-                    o3 = v[4 * i + 3, c, base:base + tw]
-                    for j in range(tw):
-                        o0[j] = si[2 * j] - si[2 * j + 2]
-                    for j in range(tw):
-                        o1[j] = si[2 * j + 1] + si[2 * j + 2]
-                    for j in range(tw):
-                        o2[j] = si[2 * j + 2] - si[2 * j + 1]
-                    for j in range(tw):
-                        o3[j] = si[2 * j + 1] - si[2 * j + 3]
+    C, Hp, Wp = xp.shape
+    for c in range(C):
+        plane = xp[c]
+        for ti in range(ti0, ti1):
+            r0 = plane[2 * ti]
+            r1 = plane[2 * ti + 1]
+            r2 = plane[2 * ti + 2]
+            r3 = plane[2 * ti + 3]
+            for x in range(Wp):
+                s[0, x] = r0[x] - r2[x]
+                s[1, x] = r1[x] + r2[x]
+                s[2, x] = r2[x] - r1[x]
+                s[3, x] = r1[x] - r3[x]
+            base = tbase + (ti - ti0) * tw
+            for i in range(4):
+                si = s[i]
+                o0 = v[4 * i, c, base:base + tw]
+                o1 = v[4 * i + 1, c, base:base + tw]
+                o2 = v[4 * i + 2, c, base:base + tw]
+                o3 = v[4 * i + 3, c, base:base + tw]
+                for j in range(tw):
+                    o0[j] = si[2 * j] - si[2 * j + 2]
+                for j in range(tw):
+                    o1[j] = si[2 * j + 1] + si[2 * j + 2]
+                for j in range(tw):
+                    o2[j] = si[2 * j + 2] - si[2 * j + 1]
+                for j in range(tw):
+                    o3[j] = si[2 * j + 1] - si[2 * j + 3]
 
 
 @njit(cache=True, nogil=True)
-def transform_output(m, out, th, tw, bias, use_bias):
-    """out (B, F, oh, ow) = A^T M A for every tile (plus bias); M is (16, F, tiles).
+def transform_input(xp, v, th, tw):
+    """V[k, c, t] = (B^T d B)[k] for the 4x4 tiles d of the padded input xp (B, C, Hp, Wp)."""
+    s = np.empty((4, xp.shape[3]), xp.dtype)
+    for b in range(xp.shape[0]):
+        _input_rows(xp[b], v, 0, th, tw, b * th * tw, s)
+
+
+@njit(cache=True, nogil=True)
+def _output_rows(m, out, ti0, ti1, tw, tbase, bias, use_bias, a, row):
+    """out (F, oh, ow) rows of tile rows ti0:ti1 = A^T M A for every tile (plus bias), the
+    tiles' M at m[:, :, tbase + (ti - ti0) * tw + tj]; ``a`` (8, tw), ``row`` (2 * tw) scratch.
 
     Per tile row: A^T reduces the 16 contiguous runs of M to 8 (``a``), then
     A gives two output rows, assembled in a scratch row and copied out.
     """
-    B, F, oh, ow = out.shape
+    F, oh, ow = out.shape
+    for f in range(F):
+        bv = bias[f] if use_bias else 0.0
+        for ti in range(ti0, ti1):
+            base = tbase + (ti - ti0) * tw
+            for col in range(4):
+                m0 = m[col, f, base:base + tw]
+                m1 = m[4 + col, f, base:base + tw]
+                m2 = m[8 + col, f, base:base + tw]
+                m3 = m[12 + col, f, base:base + tw]
+                a0 = a[col]
+                a1 = a[4 + col]
+                for j in range(tw):
+                    a0[j] = m0[j] + m1[j] + m2[j]
+                    a1[j] = m1[j] - m2[j] - m3[j]
+            y = 2 * ti
+            for half in range(2):
+                if y + half >= oh:
+                    break
+                p0 = a[4 * half]
+                p1 = a[4 * half + 1]
+                p2 = a[4 * half + 2]
+                p3 = a[4 * half + 3]
+                for j in range(tw):
+                    row[2 * j] = p0[j] + p1[j] + p2[j] + bv
+                    row[2 * j + 1] = p1[j] - p2[j] - p3[j] + bv
+                out[f, y + half, :] = row[:ow]
+
+
+@njit(cache=True, nogil=True)
+def transform_output(m, out, th, tw, bias, use_bias):
+    """out (B, F, oh, ow) = A^T M A for every tile (plus bias); M is (16, F, tiles)."""
     a = np.empty((8, tw), m.dtype)
     row = np.empty(2 * tw, out.dtype)
-    for b in range(B):
-        for f in range(F):
-            bv = bias[f] if use_bias else 0.0
-            for ti in range(th):
-                base = (b * th + ti) * tw
-                for col in range(4):
-                    m0 = m[col, f, base:base + tw]
-                    m1 = m[4 + col, f, base:base + tw]
-                    m2 = m[8 + col, f, base:base + tw]
-                    m3 = m[12 + col, f, base:base + tw]
-                    a0 = a[col]
-                    a1 = a[4 + col]
-                    for j in range(tw):
-                        a0[j] = m0[j] + m1[j] + m2[j]
-                        a1[j] = m1[j] - m2[j] - m3[j]
-                y = 2 * ti
-                for half in range(2):
-                    if y + half >= oh:
-                        break
-                    p0 = a[4 * half]
-                    p1 = a[4 * half + 1]
-                    p2 = a[4 * half + 2]
-                    p3 = a[4 * half + 3]
-                    for j in range(tw):
-                        row[2 * j] = p0[j] + p1[j] + p2[j] + bv
-                        row[2 * j + 1] = p1[j] - p2[j] - p3[j] + bv
-                    out[b, f, y + half, :] = row[:ow]
+    for b in range(out.shape[0]):
+        _output_rows(m, out[b], 0, th, tw, b * th * tw, bias, use_bias, a, row)
 
 
 @njit(cache=True, nogil=True)
@@ -187,24 +204,75 @@ def applicable(x_shape, w_shape, geo, groups, dtype):
             and (x_shape[2] + 2 * ph - 2) * (x_shape[3] + 2 * pw - 2) >= _MIN_OUTPUTS)
 
 
-def conv_part(x, u, bias, out, ph, pw, chunk_tiles):
-    """Winograd convolution of images x (B, C, H, W) into out (B, F, oh, ow), serially,
-    ``chunk_tiles`` tiles (a few images) at a time."""
+# Bytes of V and M (both 16 x channels x tiles) one band of tile rows may take: the
+# fused forward keeps a band's transforms and products in L2/L3 instead of streaming
+# whole images through memory (OpenBLAS and the micro-kernel both ran the 16 products of
+# ResNet's 56x56 layer at ~74 GFLOP/s over whole images, ~100 on bands this size).
+BAND_BYTES = 2 << 20
+
+
+def band_rows(th, tw, C, F):
+    """Tile rows per band: the most that fit BAND_BYTES, preferring fewer padded columns
+    (a band's tile count is rounded up to whole NR-column panels)."""
+    options = []            # (padded share, rows) of every band that fits
+    for r in range(1, th + 1):
+        t = r * tw
+        tp = -(-t // NR) * NR
+        if r > 1 and 16 * (C + F) * tp * 4 > BAND_BYTES:
+            break
+        options.append(((tp - t) / tp, r))
+    least = min(w for w, _ in options)
+    return max(r for w, r in options if w <= least + 0.02)
+
+
+@njit(cache=True, nogil=True)
+def _conv_bands(x, upan, F, bias, use_bias, out, ph, pw, R, v, m, xp, panel, scratch):
+    """The Winograd convolution of x (B, C, H, W) into out, R tile rows at a time: input
+    transform, the 16 products on the micro-kernel GEMM (``upan``: U packed per k), output
+    transform, while the band's V and M are still in cache."""
     B, C, H, W = x.shape
     oh, ow = out.shape[2], out.shape[3]
+    th, tw = (oh + 1) // 2, (ow + 1) // 2
+    s = np.empty((4, xp.shape[2]), x.dtype)
+    a = np.empty((8, tw), x.dtype)
+    row = np.empty(2 * tw, x.dtype)
+    for b in range(B):
+        xp[:, ph:ph + H, pw:pw + W] = x[b]      # the border stays zero
+        for ti0 in range(0, th, R):
+            ti1 = min(th, ti0 + R)
+            tp = -(-((ti1 - ti0) * tw) // NR) * NR
+            _input_rows(xp, v, ti0, ti1, tw, 0, s)
+            for k in range(16):
+                _gemm2(upan[k], F, v[k, :, :tp], m[k, :, :tp], False, panel, scratch)
+            _output_rows(m, out[b], ti0, ti1, tw, 0, bias, use_bias, a, row)
+
+
+def pack_weight(u):
+    """U (16, F, C) packed for the micro-kernel, one panel per k (see packed_gemm)."""
+    F, C = u.shape[1], u.shape[2]
+    upan = np.empty((16, -(-F // packed_gemm.MR) * packed_gemm.MR * C), np.float32)
+    for k in range(16):
+        _pack_a(u[k], upan[k])
+    return upan
+
+
+def conv_part(x, u, bias, out, ph, pw, upan=None):
+    """Winograd convolution of images x (B, C, H, W) into out (B, F, oh, ow), serially, a
+    band of tile rows at a time (``upan``: pack_weight(u), when the caller has it)."""
+    B, C, H, W = x.shape
+    F = u.shape[1]
+    oh, ow = out.shape[2], out.shape[3]
     th, tw = -(-oh // 2), -(-ow // 2)
-    Hp, Wp = 2 * th + 2, 2 * tw + 2
-    nb = max(1, min(B, chunk_tiles // (th * tw)))
+    R = band_rows(th, tw, C, F)
+    tp = -(-(R * tw) // NR) * NR
     use_bias = bias is not None
     bias_arr = bias if use_bias else np.zeros(1, x.dtype)
-    xp = np.zeros((nb, C, Hp, Wp), x.dtype)
-    for b0 in range(0, B, nb):
-        b1 = min(B, b0 + nb)
-        n = b1 - b0
-        xpc = xp[:n]
-        # zero padding (and the extra bottom/right row/column of odd outputs)
-        xpc[:, :, ph:ph + H, pw:pw + W] = x[b0:b1]
-        v = np.empty((16, C, n * th * tw), x.dtype)
-        transform_input(xpc, v, th, tw)
-        m = np.matmul(u, v)
-        transform_output(m, out[b0:b1], th, tw, bias_arr, use_bias)
+    if upan is None:
+        upan = pack_weight(u)
+    # V's padded columns must hold finite numbers (their products are never read): zeros
+    v = np.zeros((16, C, tp), x.dtype)
+    m = np.empty((16, F, tp), x.dtype)
+    xp = np.zeros((C, 2 * th + 2, 2 * tw + 2), x.dtype)
+    _conv_bands(np.ascontiguousarray(x), upan, F, bias_arr, use_bias, out, ph, pw, R, v, m, xp,
+                np.empty(min(C, packed_gemm.KC) * NR, np.float32),
+                np.empty(packed_gemm.MR * NR, np.float32))

@@ -35,3 +35,21 @@ def test_small_images_take_im2col():
     assert not winograd.applicable((32, 64, 8, 8), (64, 64, 3, 3), GEO, 1, np.float32)
     assert winograd.applicable((32, 64, 12, 12), (64, 64, 3, 3), GEO, 1, np.float32)
     assert not winograd.applicable((32, 64, 12, 12), (64, 64, 3, 3), GEO, 1, np.float64)
+
+
+@pytest.mark.parametrize('band_bytes,rows', [(1, 1), (150 << 10, 9), (300 << 10, 18)])
+def test_bands_of_tile_rows_match_im2col(band_bytes, rows, monkeypatch):
+    """Bands of 1, 9 and 18 tile rows (the last band ragged) give the im2col output, with
+    odd output sizes and a bias."""
+    rs = np.random.RandomState(1)
+    x = rs.uniform(-1, 1, (2, 17, 39, 13)).astype(np.float32)
+    w = rs.uniform(-1, 1, (19, 17, 3, 3)).astype(np.float32)
+    b = rs.uniform(-1, 1, 19).astype(np.float32)
+    monkeypatch.setattr(winograd, 'BAND_BYTES', band_bytes)
+    assert winograd.band_rows(20, 7, 17, 19) == rows       # 20 x 7 tiles: ragged last bands
+    got = np.empty((2, 19, 39, 13), np.float32)
+    winograd.conv_part(x, winograd.transform_weight(w), b, got, 1, 1)
+    want = np.empty_like(got)
+    monkeypatch.setattr(winograd, 'applicable', lambda *a: False)
+    conv.conv_forward(x, w, b, want, GEO, 1)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
