@@ -13,7 +13,6 @@ from numba import njit
 
 from ._threads import batch_parallel, gemm
 from . import packed_gemm, winograd
-from . import conv_cols
 from .conv_cols import KFIRST_MAX_P, Cols, keeper, to_fbp
 from .im2col import span
 
@@ -364,9 +363,8 @@ def _conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kc=None):
                      (kh, kw, 1, 1, dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw), 1)
         dx = None
     if dw_out is not None and winograd.applicable(x.shape, w.shape, geo, groups, x.dtype):
-        chunk = max(1, conv_cols.COL_BYTES // (16 * max(C, F) * x.itemsize))
         parts = batch_parallel(lambda n0, n1: winograd.weight_grad_part(
-            x[n0:n1], dy3.reshape(dy.shape)[n0:n1], ph, pw, chunk), N)
+            x[n0:n1], dy3.reshape(dy.shape)[n0:n1], ph, pw), N)
         du = parts[0]
         for p in parts[1:]:
             du += p

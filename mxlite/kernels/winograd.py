@@ -1,13 +1,13 @@
 """Winograd F(2x2, 3x3) convolution for 3x3, stride-1, undilated, ungrouped layers.
 
 Each 4x4 input tile (tiles step by 2) gives a 2x2 output tile:
-``Y = A^T [(G g G^T) * (B^T d B)] A``.  Over a chunk of images the 16
-elementwise products become 16 GEMMs ``U[k] (F x C) @ V[k] (C x tiles)``:
+``Y = A^T [(G g G^T) * (B^T d B)] A``.  Over a band of tile rows of one image
+the 16 elementwise products become 16 GEMMs ``U[k] (F x C) @ V[k] (C x tiles)``:
 2.25x fewer multiplications than im2col + GEMM, for two cheap transforms.
 The rounding differs from the direct sum by a few float32 ulps.
 
-Layouts: ``V`` and ``M`` are (16, channels, tiles) with tile index
-``(b * th + ti) * tw + tj``; ``k = 4 * row + column`` of the 4x4 transform.
+Layouts: ``V`` and ``M`` are (16, channels, tiles of the band) with tile index
+``(ti - ti0) * tw + tj``; ``k = 4 * row + column`` of the 4x4 transform.
 """
 import numpy as np
 from numba import njit
@@ -66,14 +66,6 @@ def _input_rows(xp, v, ti0, ti1, tw, tbase, s):
 
 
 @njit(cache=True, nogil=True)
-def transform_input(xp, v, th, tw):
-    """V[k, c, t] = (B^T d B)[k] for the 4x4 tiles d of the padded input xp (B, C, Hp, Wp)."""
-    s = np.empty((4, xp.shape[3]), xp.dtype)
-    for b in range(xp.shape[0]):
-        _input_rows(xp[b], v, 0, th, tw, b * th * tw, s)
-
-
-@njit(cache=True, nogil=True)
 def _output_rows(m, out, ti0, ti1, tw, tbase, bias, use_bias, a, row):
     """out (F, oh, ow) rows of tile rows ti0:ti1 = A^T M A for every tile (plus bias), the
     tiles' M at m[:, :, tbase + (ti - ti0) * tw + tj]; ``a`` (8, tw), ``row`` (2 * tw) scratch.
@@ -111,53 +103,55 @@ def _output_rows(m, out, ti0, ti1, tw, tbase, bias, use_bias, a, row):
 
 
 @njit(cache=True, nogil=True)
-def transform_output(m, out, th, tw, bias, use_bias):
-    """out (B, F, oh, ow) = A^T M A for every tile (plus bias); M is (16, F, tiles)."""
-    a = np.empty((8, tw), m.dtype)
-    row = np.empty(2 * tw, out.dtype)
-    for b in range(out.shape[0]):
-        _output_rows(m, out[b], 0, th, tw, b * th * tw, bias, use_bias, a, row)
+def _grad_output_rows(dy, dm, ti0, ti1, tw, tbase, e0, e1, r):
+    """dM[k, f, tbase + (ti - ti0) * tw + tj] = (A g A^T)[k] for the 2x2 tiles g in tile rows
+    ti0:ti1 of one image's dy (F, oh, ow), zero past its edge; e0, e1 (2 * tw) and
+    r (4, 2 * tw) are scratch.
+
+    The transpose of the output transform: the gradient reaching M when Y = A^T M A.
+    """
+    F, oh, ow = dy.shape
+    e0[ow:] = 0
+    e1[ow:] = 0
+    for f in range(F):
+        for ti in range(ti0, ti1):
+            y = 2 * ti
+            e0[:ow] = dy[f, y]
+            if y + 1 < oh:
+                e1[:ow] = dy[f, y + 1]
+            else:
+                e1[:] = 0
+            for x in range(2 * tw):
+                r[0, x] = e0[x]
+                r[1, x] = e0[x] + e1[x]
+                r[2, x] = e0[x] - e1[x]
+                r[3, x] = -e1[x]
+            base = tbase + (ti - ti0) * tw
+            for i in range(4):
+                ri = r[i]
+                o0 = dm[4 * i, f, base:base + tw]
+                o1 = dm[4 * i + 1, f, base:base + tw]
+                o2 = dm[4 * i + 2, f, base:base + tw]
+                o3 = dm[4 * i + 3, f, base:base + tw]
+                for j in range(tw):
+                    o0[j] = ri[2 * j]
+                for j in range(tw):
+                    o1[j] = ri[2 * j] + ri[2 * j + 1]
+                for j in range(tw):
+                    o2[j] = ri[2 * j] - ri[2 * j + 1]
+                for j in range(tw):
+                    o3[j] = -ri[2 * j + 1]
 
 
 @njit(cache=True, nogil=True)
-def transform_grad_output(dy, dm, th, tw):
-    """dM[k, f, t] = (A g A^T)[k] for the 2x2 tiles g of dy (B, F, oh, ow), zero past its edge.
-
-    The transpose of transform_output: the gradient reaching M when Y = A^T M A.
-    """
-    B, F, oh, ow = dy.shape
+def _grad_band(xp, dy, v, dm, ti0, ti1, tw):
+    """V and dM of tile rows ti0:ti1 of one image (padded input xp, output gradient dy)."""
+    s = np.empty((4, xp.shape[2]), v.dtype)
     e0 = np.zeros(2 * tw, dm.dtype)
     e1 = np.zeros(2 * tw, dm.dtype)
     r = np.empty((4, 2 * tw), dm.dtype)
-    for b in range(B):
-        for f in range(F):
-            for ti in range(th):
-                y = 2 * ti
-                e0[:ow] = dy[b, f, y]
-                if y + 1 < oh:
-                    e1[:ow] = dy[b, f, y + 1]
-                else:
-                    e1[:] = 0
-                for x in range(2 * tw):
-                    r[0, x] = e0[x]
-                    r[1, x] = e0[x] + e1[x]
-                    r[2, x] = e0[x] - e1[x]
-                    r[3, x] = -e1[x]
-                base = (b * th + ti) * tw
-                for i in range(4):
-                    ri = r[i]
-                    o0 = dm[4 * i, f, base:base + tw]
-                    o1 = dm[4 * i + 1, f, base:base + tw]
-                    o2 = dm[4 * i + 2, f, base:base + tw]
-                    o3 = dm[4 * i + 3, f, base:base + tw]
-                    for j in range(tw):
-                        o0[j] = ri[2 * j]
-                    for j in range(tw):
-                        o1[j] = ri[2 * j] + ri[2 * j + 1]
-                    for j in range(tw):
-                        o2[j] = ri[2 * j] - ri[2 * j + 1]
-                    for j in range(tw):
-                        o3[j] = -ri[2 * j + 1]
+    _input_rows(xp, v, ti0, ti1, tw, 0, s)
+    _grad_output_rows(dy, dm, ti0, ti1, tw, 0, e0, e1, r)
 
 
 def weight_grad_from(du):
@@ -166,26 +160,31 @@ def weight_grad_from(du):
     return np.einsum('ai,abfc,bj->fcij', _G, du.astype(np.float64).reshape(4, 4, F, C), _G)
 
 
-def weight_grad_part(x, dy, ph, pw, chunk_tiles):
+def weight_grad_part(x, dy, ph, pw):
     """The Winograd-domain weight gradient dU (16, F, C) of images x (B, C, H, W) with
-    output gradient dy (B, F, oh, ow): dU[k] = dM[k] @ V[k]^T summed over tiles."""
+    output gradient dy (B, F, oh, ow): dU[k] = dM[k] @ V[k]^T summed over tiles, a band
+    of tile rows at a time (as the forward: V and dM stay in cache for the products)."""
     B, C, H, W = x.shape
     F, oh, ow = dy.shape[1], dy.shape[2], dy.shape[3]
     th, tw = -(-oh // 2), -(-ow // 2)
-    Hp, Wp = 2 * th + 2, 2 * tw + 2
-    nb = max(1, min(B, chunk_tiles // (th * tw)))
-    xp = np.zeros((nb, C, Hp, Wp), x.dtype)
+    # bands of equal height (the products need no whole panels here: OpenBLAS takes the
+    # transposed V as it is)
+    most = max(1, min(th, BAND_BYTES // (16 * (C + F) * tw * x.itemsize)))
+    R = -(-th // -(-th // most))
+    xp = np.zeros((C, 2 * th + 2, 2 * tw + 2), x.dtype)
+    v = np.empty((16, C, R * tw), x.dtype)
+    dm = np.empty((16, F, R * tw), x.dtype)
     du = np.zeros((16, F, C), x.dtype)
-    for b0 in range(0, B, nb):
-        b1 = min(B, b0 + nb)
-        n = b1 - b0
-        xpc = xp[:n]
-        xpc[:, :, ph:ph + H, pw:pw + W] = x[b0:b1]
-        v = np.empty((16, C, n * th * tw), x.dtype)
-        transform_input(xpc, v, th, tw)
-        dm = np.empty((16, F, n * th * tw), x.dtype)
-        transform_grad_output(np.ascontiguousarray(dy[b0:b1]), dm, th, tw)
-        du += np.matmul(dm, v.transpose(0, 2, 1))
+    prod = np.empty_like(du)
+    dy = np.ascontiguousarray(dy)
+    for b in range(B):
+        xp[:, ph:ph + H, pw:pw + W] = x[b]      # the border stays zero
+        for ti0 in range(0, th, R):
+            ti1 = min(th, ti0 + R)
+            t = (ti1 - ti0) * tw
+            _grad_band(xp, dy[b], v, dm, ti0, ti1, tw)
+            np.matmul(dm[:, :, :t], v[:, :, :t].transpose(0, 2, 1), out=prod)
+            du += prod
     return du
 
 

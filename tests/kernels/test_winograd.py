@@ -53,3 +53,20 @@ def test_bands_of_tile_rows_match_im2col(band_bytes, rows, monkeypatch):
     monkeypatch.setattr(winograd, 'applicable', lambda *a: False)
     conv.conv_forward(x, w, b, want, GEO, 1)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize('band_bytes', [1, 150 << 10, 8 << 20])
+def test_weight_gradient_bands_match_im2col(band_bytes, monkeypatch):
+    """The weight gradient summed over bands of 1, a few and all tile rows (equal heights;
+    the last one shorter when they do not divide) equals the im2col path's."""
+    rs = np.random.RandomState(2)
+    x = rs.uniform(-1, 1, (2, 17, 39, 13)).astype(np.float32)
+    w = rs.uniform(-1, 1, (19, 17, 3, 3)).astype(np.float32)
+    dy = rs.uniform(-1, 1, (2, 19, 39, 13)).astype(np.float32)
+    monkeypatch.setattr(winograd, 'BAND_BYTES', band_bytes)
+    got = np.empty_like(w)
+    conv.conv_backward(x, w, dy, None, got, None, GEO, 1)
+    monkeypatch.setattr(winograd, 'applicable', lambda *a: False)
+    want = np.empty_like(w)
+    conv.conv_backward(x, w, dy, None, want, None, GEO, 1)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
