@@ -321,17 +321,35 @@ def conv_backward(x, w, dy, dx, dw_out, db, geo, groups, kept=None):
         _uncrop_grad(dwc, dw_out, y0, y1, x0, x1)
 
 
+# Output positions per image up to which the weight gradient runs on the micro-kernel GEMM
+# (columns read in place, dy transposed once): 15-20% faster than OpenBLAS on 8x8 maps
+# (LeNet's second layer 3.65 -> 3.0 ms per 64 images, ResNet's 8x8 layers 17.5 -> 14.9
+# ms), level from 16x16 maps on.
+_PG_WEIGHT_GRAD_MAX_P = 128
+
+
 def _weight_grad_per_image(dyb, rows, acc):
     """acc (Fg, Kg) += sum over images of dy (nb, Fg, P) . cols (nb, Kg, P)^T.
 
     Few filters and taps (LeNet's first layer: 20 x 25): one batched product and a
-    sum, 3.9x faster than a K-first GEMM with a 37k-long inner dimension; otherwise
-    one (Kg, Fg) GEMM per image into a running sum (the batched temporary would be
-    MBs; that orientation ran 1.2-1.3x faster in OpenBLAS than (Fg, Kg)).
+    sum, 3.9x faster than a K-first GEMM with a 37k-long inner dimension; small maps
+    in float32: the micro-kernel GEMM, dW^T = cols . dy^T over the whole batch in one call;
+    otherwise one (Kg, Fg) GEMM per image into a running sum (the batched temporary
+    would be MBs; that orientation ran 1.2-1.3x faster in OpenBLAS than (Fg, Kg)).
     """
-    nb, Fg, Kg = dyb.shape[0], dyb.shape[1], rows.shape[1]
+    nb, Fg, P = dyb.shape
+    Kg = rows.shape[1]
     if nb * Fg * Kg <= 1 << 18:
         acc += np.matmul(dyb, rows.transpose(0, 2, 1)).sum(axis=0)
+        return
+    if P <= _PG_WEIGHT_GRAD_MAX_P and rows.dtype == np.float32 and dyb.dtype == np.float32:
+        # dy^T's rows padded to whole micro-kernel panels (zeros: their products are dropped)
+        fp = -(-Fg // packed_gemm.NR) * packed_gemm.NR
+        dyt = np.zeros((nb, P, fp), np.float32) if fp != Fg else np.empty((nb, P, fp), np.float32)
+        dyt[:, :, :Fg] = dyb.transpose(0, 2, 1)
+        dwt = np.empty((Kg, fp), np.float32)
+        packed_gemm.matmul(rows, dyt, dwt, a_in_place=True)
+        acc += dwt[:, :Fg].T
         return
     tot = np.matmul(rows[0], dyb[0].T)
     tmp = np.empty_like(tot)

@@ -242,7 +242,7 @@ def _conv_bands(x, upan, F, bias, use_bias, out, ph, pw, R, v, m, xp, panel, scr
             tp = -(-((ti1 - ti0) * tw) // NR) * NR
             _input_rows(xp, v, ti0, ti1, tw, 0, s)
             for k in range(16):
-                _gemm2(upan[k], F, v[k, :, :tp], m[k, :, :tp], False, panel, scratch)
+                _gemm2(upan[k], False, F, v[k, :, :tp], m[k, :, :tp], False, panel, scratch)
             _output_rows(m, out[b], ti0, ti1, tw, 0, bias, use_bias, a, row)
 
 

@@ -93,15 +93,20 @@ def test_budget_bounds_what_the_process_keeps(monkeypatch):
     assert conv_cols.kept_bytes() == before
 
 
-@pytest.mark.parametrize('shape', [(3, 6, 36, 144), (64, 64, 72, 9)])
-def test_per_image_weight_gradient(shape):
-    # (nb, Fg, Kg, P): one batched product and a sum for small ones, a running sum of
-    # per-image GEMMs when the batched temporary would be large (nb * Fg * Kg > 2**18)
+@pytest.mark.parametrize('shape,dtype', [((3, 6, 36, 144), np.float32),
+                                         ((64, 64, 72, 9), np.float32),
+                                         ((40, 50, 300, 64), np.float32),
+                                         ((16, 64, 300, 256), np.float32),
+                                         ((64, 64, 72, 9), np.float64)])
+def test_per_image_weight_gradient(shape, dtype):
+    # (nb, Fg, Kg, P): one batched product and a sum for small ones; on the micro-kernel
+    # GEMM for small maps in float32 (Fg a whole panel, or padded to one); a running sum of
+    # per-image GEMMs for larger maps or other dtypes
     nb, Fg, Kg, P = shape
     rs = np.random.RandomState(2)
-    dyb = rs.uniform(-1, 1, (nb, Fg, P)).astype(np.float32)
-    rows = rs.uniform(-1, 1, (nb, Kg, P)).astype(np.float32)
-    acc = np.ones((Fg, Kg), np.float32)
+    dyb = rs.uniform(-1, 1, (nb, Fg, P)).astype(dtype)
+    rows = rs.uniform(-1, 1, (nb, Kg, P)).astype(dtype)
+    acc = np.ones((Fg, Kg), dtype)
     conv._weight_grad_per_image(dyb, rows, acc)
     want = 1 + np.einsum('bfp,bkp->fk', dyb.astype(np.float64), rows.astype(np.float64))
     np.testing.assert_allclose(acc, want, rtol=1e-4, atol=1e-3)

@@ -33,15 +33,16 @@ def test_2d_products_match_float64(M, K, N):
     _close(out, _ref(a, b))
 
 
+@pytest.mark.parametrize('a_in_place', [False, True])
 @pytest.mark.parametrize('M,K,N', SHAPES[1:5])
-def test_strided_operands(M, K, N):
-    """A transposed A and B (B then goes through the packed panel), and an out whose rows
-    sit further apart than its width."""
+def test_strided_operands(M, K, N, a_in_place):
+    """A transposed A (packed, or read in place) and B (B then goes through the packed
+    panel), and an out whose rows sit further apart than its width."""
     rng = np.random.default_rng(7)
     a = np.asfortranarray(_rand(rng, M, K))
     b = _rand(rng, N, K).T
     wide = np.full((M, N + 5), -7.0, np.float32)
-    pg.matmul(a, b, wide[:, :N])
+    pg.matmul(a, b, wide[:, :N], a_in_place=a_in_place)
     _close(wide[:, :N], _ref(a, b))
     assert (wide[:, N:] == -7.0).all()          # nothing written past the view
 
@@ -64,6 +65,9 @@ def test_batched_broadcast_and_batch_sum():
     dw = np.empty((50, 120), np.float32)
     pg.matmul(dy, cols.transpose(0, 2, 1), dw)  # out of batch 1: the sum over images
     _close(dw, _ref(dy, cols.transpose(0, 2, 1)).sum(0))
+    dwt = np.empty((120, 50), np.float32)       # the same with every A read in place
+    pg.matmul(cols, dy.transpose(0, 2, 1), dwt, a_in_place=True)
+    _close(dwt, _ref(cols, dy.transpose(0, 2, 1)).sum(0))
 
 
 def test_refuses_what_would_overrun():
