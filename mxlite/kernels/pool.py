@@ -309,23 +309,15 @@ def _make_fast(kh, kw, sh, sw):
                             orow[j] *= scale
                 out[pl, oy0 + i, ox0:ox1] = orow
 
-    # windows that tile the input (2x2 stride 2): every input is in one window at most,
-    # so the max backward writes each gradient once instead of zeroing and scattering
-    tiling = kh == sh and kw == sw
-
     @njit(cache=True, nogil=True)
     def backward(x, dy, dx, kind, ph, pw, hlim, wlim, include_pad, oy0, oy1, ox0, ox1):
         P, H, W = x.shape
         oh, ow = dy.shape[1], dy.shape[2]
         scale = 1.0 / area if kind == 1 else 1.0
-        # the interior windows cover all of dx: nothing to zero first
-        covered = (tiling and kind == 0 and ph == 0 and pw == 0 and oy0 == 0 and ox0 == 0
-                   and oy1 == oh and ox1 == ow and oh * sh == H and ow * sw == W)
         best = np.empty(max(0, ox1 - ox0), dtype=x.dtype)     # scratch rows for every plane
         bk = np.empty(max(0, ox1 - ox0), dtype=np.int64)
         for pl in range(P):
-            if not covered:
-                dx[pl] = 0
+            dx[pl] = 0
             for oy in range(oh):
                 if oy >= oy0 and oy < oy1:
                     if ox0 > 0:
@@ -358,18 +350,8 @@ def _make_fast(kh, kw, sh, sw):
                                 k = r * kw + c if gt else k
                             best[j] = b
                             bk[j] = k
-                    grow = dy[pl, oy0 + i, ox0:ox1]
-                    if covered:
-                        # ... then every input of the row's windows: its gradient or zero
-                        for r in range(kh):
-                            drow = dx[pl, y0 + i * sh + r, x0:]
-                            for j in range(nxi):
-                                g = grow[j]
-                                k = bk[j]
-                                for c in range(kw):
-                                    drow[j * sw + c] = g if k == r * kw + c else 0.0
-                        continue
                     # ... then the scatter
+                    grow = dy[pl, oy0 + i, ox0:ox1]
                     for j in range(nxi):
                         k = bk[j]
                         dx[pl, y0 + i * sh + k // kw, x0 + j * sw + k % kw] += grow[j]
@@ -416,12 +398,50 @@ def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lo
           [x, out], SPLIT_POOL_FORWARD)
 
 
+@njit(cache=True, nogil=True)
+def _max2x2_backward(x, y, dy, dx):
+    """dx of a 2x2, stride-2, unpadded max pooling whose windows cover x (H = 2 oh, W = 2 ow).
+
+    Each window's gradient goes to its first input (scan order) equal to the forward's
+    output y, zeros to the other three: selects on whole rows that LLVM vectorises, faster
+    than finding each window's argmax again (LeNet's pools 0.95 -> 0.80 ms, 0.61 -> 0.39 ms).
+    """
+    P, oh, ow = dy.shape
+    for pl in range(P):
+        for i in range(oh):
+            x0 = x[pl, 2 * i]
+            x1 = x[pl, 2 * i + 1]
+            d0 = dx[pl, 2 * i]
+            d1 = dx[pl, 2 * i + 1]
+            m = y[pl, i]
+            g = dy[pl, i]
+            for j in range(ow):
+                mj = m[j]
+                gj = g[j]
+                # & of comparisons, not short-circuit logic: no branches in the loop
+                na = x0[2 * j] != mj
+                nb = x0[2 * j + 1] != mj
+                nc = x1[2 * j] != mj
+                ta = x0[2 * j] == mj
+                tb = (x0[2 * j + 1] == mj) & na
+                tc = (x1[2 * j] == mj) & na & nb
+                td = na & nb & nc
+                d0[2 * j] = gj if ta else 0.0
+                d0[2 * j + 1] = gj if tb else 0.0
+                d1[2 * j] = gj if tc else 0.0
+                d1[2 * j + 1] = gj if td else 0.0
+
+
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
         split(lambda xs, ys, dys, dxs: pool_backward(xs, ys, dys, dxs, kind, kh, kw, sh, sw, ph,
                                                      pw, hlim, wlim, include_pad, p, _NO_BOX),
               [x, y, dy, dx])
+        return
+    if (kind == MAX and (kh, kw, sh, sw, ph, pw) == (2, 2, 2, 2, 0, 0) and y.dtype == x.dtype
+            and x.shape[1] == 2 * dy.shape[1] and x.shape[2] == 2 * dy.shape[2]):
+        split(_max2x2_backward, [x, y, dy, dx])
         return
     box = _box(x.shape[1], x.shape[2], dy.shape, kh, kw, sh, sw, ph, pw)
     split(lambda xs, dys, dxs: fast[1](xs, dys, dxs, kind, ph, pw, hlim, wlim, include_pad, *box),

@@ -1,6 +1,7 @@
-"""Max-pooling backward of windows that tile the input (2x2 stride 2): each input's gradient
-is written once (no zeroing and scatter) -- the first maximum of a window in scan order takes
-the gradient, as MXNet does, also when windows tie (zeros after a relu)."""
+"""Max-pooling backward of 2x2 stride-2 windows: when they cover the input, each input's
+gradient is written once from comparisons with the forward's output (no argmax search, no
+scatter); otherwise the generic scatter.  Either way the first maximum of a window in scan
+order takes the gradient, as MXNet does, also when windows tie (zeros after a relu)."""
 import numpy as np
 import pytest
 
@@ -31,4 +32,20 @@ def test_max_backward_of_tiling_windows(H, W):
     dy = rs.uniform(-1, 1, y.shape).astype(np.float32)
     dx = np.full_like(x, np.nan)            # every element must be written
     pool.backward(x, y, dy, dx, 0, 2, 2, 2, 2, 0, 0, H, W, True, 0)
+    np.testing.assert_array_equal(dx, _reference(x, dy, 2))
+
+
+def test_every_tie_pattern_of_a_window():
+    """All 16 patterns of which of a window's four inputs hold its maximum: the first in
+    scan order (top-left, top-right, bottom-left, bottom-right) gets the gradient."""
+    x = np.zeros((1, 2, 32), np.float32)
+    for w in range(16):
+        for pos in range(4):
+            r, c = divmod(pos, 2)
+            x[0, r, 2 * w + c] = 1.0 if (w >> pos) & 1 else -1.0
+    y = np.empty((1, 1, 16), np.float32)
+    pool.forward(x, y, 0, 2, 2, 2, 2, 0, 0, 2, 32, True, 0, -np.inf)
+    dy = np.arange(1, 17, dtype=np.float32).reshape(1, 1, 16)
+    dx = np.full_like(x, np.nan)
+    pool.backward(x, y, dy, dx, 0, 2, 2, 2, 2, 0, 0, 2, 32, True, 0)
     np.testing.assert_array_equal(dx, _reference(x, dy, 2))
