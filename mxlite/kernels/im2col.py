@@ -127,10 +127,60 @@ def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
                     _fold_tap(col[b, row], x[b, c], ky, kx, sh, sw, ph, pw, dh, dw, oh, ow)
 
 
+# Unit stride, no padding, no dilation (LeNet's layers, any "valid" convolution): every
+# output row of a tap is a straight copy of an input row segment.  Written out as its own
+# kernel, without the per-element bounds test of the tap helper, LLVM emits plain vector
+# moves: the whole forward of LeNet's second layer 3.24 -> 2.56 ms, its first 0.70 -> 0.56
+# ms per 64 images (in-process A/B).  (The same rows inside the inlined tap helper measured
+# slower than the bounds-tested loop: keep these separate.)
+
+@njit(cache=True, nogil=True)
+def _im2col_bkp_valid(x, col, kh, kw, oh, ow):
+    """col (B, C*kh*kw, oh*ow) <- x (B, C, H, W), stride 1, no padding or dilation."""
+    B, C = x.shape[0], x.shape[1]
+    for b in range(B):
+        for c in range(C):
+            plane = x[b, c]
+            for ky in range(kh):
+                for kx in range(kw):
+                    dst = col[b, (c * kh + ky) * kw + kx]
+                    for oy in range(oh):
+                        src = plane[oy + ky, kx:kx + ow]
+                        d = dst[oy * ow:(oy + 1) * ow]
+                        for ox in range(ow):
+                            d[ox] = src[ox]
+
+
+@njit(cache=True, nogil=True)
+def _col2im_bkp_valid(col, x, kh, kw, oh, ow):
+    """x (B, C, H, W) = col (B, C*kh*kw, oh*ow) folded back, stride 1, no padding or
+    dilation (overwrites x)."""
+    B, C = x.shape[0], x.shape[1]
+    x[...] = 0
+    for b in range(B):
+        for c in range(C):
+            plane = x[b, c]
+            for ky in range(kh):
+                for kx in range(kw):
+                    src = col[b, (c * kh + ky) * kw + kx]
+                    for oy in range(oh):
+                        d = plane[oy + ky, kx:kx + ow]
+                        s = src[oy * ow:(oy + 1) * ow]
+                        for ox in range(ow):
+                            d[ox] += s[ox]
+
+
+def _valid(sh, sw, ph, pw, dh, dw):
+    return sh == sw == 1 and ph == pw == 0 and dh == dw == 1
+
+
 def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
     (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
     B, K = x.shape[0], x.shape[1] * kh * kw
+    if not kfirst and _valid(sh, sw, ph, pw, dh, dw):
+        _im2col_bkp_valid(np.ascontiguousarray(x), col.reshape(B, K, oh * ow), kh, kw, oh, ow)
+        return
     fn = _im2col_kbp if kfirst else _im2col_bkp
     fn(np.ascontiguousarray(x), col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow)),
        kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
@@ -139,11 +189,12 @@ def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
 def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Fold ``col`` (layout as in im2col) back into ``x`` (B, C, H, W), overwriting it."""
     B, K = x.shape[0], x.shape[1] * kh * kw
-    fn = _col2im_kbp if kfirst else _col2im_bkp
     c3 = col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow))
-    if x.flags.c_contiguous:
-        fn(c3, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
-        return
-    tmp = np.empty(x.shape, x.dtype)
-    fn(c3, tmp, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
-    x[...] = tmp
+    dst = x if x.flags.c_contiguous else np.empty(x.shape, x.dtype)
+    if not kfirst and _valid(sh, sw, ph, pw, dh, dw):
+        _col2im_bkp_valid(c3, dst, kh, kw, oh, ow)
+    else:
+        fn = _col2im_kbp if kfirst else _col2im_bkp
+        fn(c3, dst, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)
+    if dst is not x:
+        x[...] = dst

@@ -1,0 +1,30 @@
+"""im2col / col2im of unit-stride, unpadded, undilated convolutions take their own kernels
+(straight row copies); they must equal the general bounds-tested kernels."""
+import numpy as np
+import pytest
+
+from mxlite.kernels import im2col as im
+
+
+@pytest.mark.parametrize('shape,kh,kw', [((3, 2, 7, 9), 3, 2), ((2, 1, 28, 28), 5, 5),
+                                         ((4, 5, 5, 4), 5, 4), ((1, 3, 6, 6), 1, 1)])
+def test_valid_kernels_equal_the_general_ones(shape, kh, kw):
+    rs = np.random.RandomState(0)
+    x = rs.uniform(-1, 1, shape).astype(np.float32)
+    B, C, H, W = shape
+    oh, ow = H - kh + 1, W - kw + 1
+    K = C * kh * kw
+    got = np.full((B, K, oh * ow), np.nan, np.float32)
+    im.im2col(x, got, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow, False)
+    want = np.empty_like(got)
+    im._im2col_bkp(x, want, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow)
+    np.testing.assert_array_equal(got, want)
+    cols = rs.uniform(-1, 1, got.shape).astype(np.float32)
+    back = np.full_like(x, np.nan)                       # overwritten, not added to
+    im.col2im(cols, back, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow, False)
+    ref = np.empty_like(x)
+    im._col2im_bkp(cols, ref, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow)
+    np.testing.assert_allclose(back, ref, rtol=1e-6, atol=1e-6)
+    strided = np.full((B, C, H, W + 3), 7.0, np.float32)[..., :W]     # a non-contiguous x
+    im.col2im(cols, strided, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow, False)
+    np.testing.assert_allclose(strided, ref, rtol=1e-6, atol=1e-6)
