@@ -245,6 +245,19 @@ def _gemm_batch(a, b, c, accumulate, a_in_place, apanel, panel, scratch):
             _gemm2(apanel, False, M, bi, ci, add, panel, scratch)
 
 
+def pack(a):
+    """A (M, K) float32 packed for ``_gemm2`` (strided=False)."""
+    M, K = a.shape
+    apanel = np.empty(-(-M // MR) * MR * K, np.float32)
+    _pack_a(a, apanel)
+    return apanel
+
+
+def scratch(K):
+    """The B panel and edge tile buffers ``_gemm2`` needs for a reduction of length K."""
+    return np.empty(min(K, KC) * NR, np.float32), np.empty(MR * NR, np.float32)
+
+
 def matmul(a, b, out, accumulate=False, a_in_place=False):
     """out (+)= a @ b for float32 operands of 2 or 3 dimensions (numpy's broadcasting
     of a batch of 1; an ``out`` of batch 1 with a batched product takes the sum over the

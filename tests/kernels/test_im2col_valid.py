@@ -28,3 +28,27 @@ def test_valid_kernels_equal_the_general_ones(shape, kh, kw):
     strided = np.full((B, C, H, W + 3), 7.0, np.float32)[..., :W]     # a non-contiguous x
     im.col2im(cols, strided, kh, kw, 1, 1, 0, 0, 1, 1, oh, ow, False)
     np.testing.assert_allclose(strided, ref, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize('keep', [None, {}])
+def test_fused_forward_equals_the_chunked_one(keep, monkeypatch):
+    """Unit-stride unpadded layers unfold and multiply image by image (conv._valid_forward),
+    into the kept columns when training: same output as unfolding the whole batch first."""
+    from mxlite.kernels import conv
+    rs = np.random.RandomState(1)
+    x = rs.uniform(-1, 1, (5, 3, 13, 12)).astype(np.float32)
+    w = rs.uniform(-1, 1, (7, 3, 4, 5)).astype(np.float32)
+    b = rs.uniform(-1, 1, 7).astype(np.float32)
+    geo = (4, 5, 1, 1, 0, 0, 1, 1)
+    calls = []
+    real = conv._valid_forward
+    monkeypatch.setattr(conv, '_valid_forward', lambda *a: calls.append(1) or real(*a))
+    got = np.full((5, 7, 10, 8), np.nan, np.float32)
+    conv.conv_forward(x, w, b, got, geo, 1, keep)
+    assert calls
+    if keep is not None:
+        assert keep['cols'].valid                 # the columns are there for the backward
+    monkeypatch.setattr(conv, '_valid', lambda *a: False)
+    want = np.empty_like(got)
+    conv.conv_forward(x, w, b, want, geo, 1)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
