@@ -42,7 +42,8 @@ def forward(x, y, inv_t, sign, log, lens, use_len):
 
 def _rows_backward_numpy(scale, log):
     """dx of softmax/log_softmax over the last axis of 2-D pieces (numpy's SIMD loops and
-    pairwise sums: 3x faster than the scalar kernel on (128, 1000))."""
+    pairwise sums: 3x faster than the scalar kernel on (128, 1000)); softmax itself takes
+    the fused fastmath kernel below, log_softmax keeps numpy's vectorised exp."""
     def fn(y, g, dx):
         if log:
             np.exp(y, out=dx)
@@ -58,8 +59,28 @@ def _rows_backward_numpy(scale, log):
     return fn
 
 
+@njit(cache=True, nogil=True, fastmath=True)
+def _rows_backward(y, g, dx, scale):
+    """dx = scale * y * (g - sum(g * y)) row by row: one fused pass for the dot, one for
+    the result (fastmath lets LLVM vectorise the sum; 4x faster than numpy's four passes
+    on (128, 1000): 117 -> 30 us)."""
+    for r in range(y.shape[0]):
+        yr = y[r]
+        gr = g[r]
+        d = dx[r]
+        acc = yr.dtype.type(0)
+        for k in range(yr.shape[0]):
+            acc += gr[k] * yr[k]
+        for k in range(yr.shape[0]):
+            d[k] = scale * yr[k] * (gr[k] - acc)
+
+
 def backward(y, g, dx, scale, log, lens, use_len):
     if y.shape[2] == 1 and not use_len:
+        if not log:
+            _threads.split(lambda ys, gs, ds: _rows_backward(ys, gs, ds, ys.dtype.type(scale)),
+                           [y[:, :, 0], g[:, :, 0], dx[:, :, 0]])
+            return
         _threads.split(_rows_backward_numpy(scale, log), [y[:, :, 0], g[:, :, 0], dx[:, :, 0]])
         return
     _threads.call(softmax_backward, y.size, y, g, dx, scale, log, lens, use_len)
