@@ -14,7 +14,7 @@ from numba import njit
 from ._threads import batch_parallel, gemm
 from . import packed_gemm, winograd
 from .conv_cols import KFIRST_MAX_P, Cols, keeper, to_fbp
-from .im2col import _im2col_bkp_valid, _valid, span
+from .im2col import _im2col_bkp_valid, _unit, padded, span
 from .packed_gemm import _gemm2
 
 
@@ -276,11 +276,10 @@ def _conv_forward(x, w, bias, out, geo, groups, keep=None):
         keep.pop('cols', None)
     # unit-stride unpadded layers in the per-image layout: unfold and multiply per image
     fused = (not (wino or direct or pointwise) and per_image and groups == 1
-             and _valid(sh, sw, ph, pw, dh, dw) and x.dtype == np.float32
-             and w.dtype == np.float32)
+             and _unit(sh, sw, dh, dw) and x.dtype == np.float32 and w.dtype == np.float32)
     if fused:
         apanel = packed_gemm.pack(wm[0])
-        xc = np.ascontiguousarray(x)
+        xc = padded(x, ph, pw)
 
     def part(n0, n1, mm):
         if wino:

@@ -1,5 +1,6 @@
-"""im2col / col2im of unit-stride, unpadded, undilated convolutions take their own kernels
-(straight row copies); they must equal the general bounds-tested kernels."""
+"""im2col / col2im of unit-stride, undilated convolutions take their own kernels (straight
+row copies; padded layers through a zero-padded copy); they must equal the general
+bounds-tested kernels."""
 import numpy as np
 import pytest
 
@@ -48,7 +49,30 @@ def test_fused_forward_equals_the_chunked_one(keep, monkeypatch):
     assert calls
     if keep is not None:
         assert keep['cols'].valid                 # the columns are there for the backward
-    monkeypatch.setattr(conv, '_valid', lambda *a: False)
+    monkeypatch.setattr(conv, '_unit', lambda *a: False)
     want = np.empty_like(got)
     conv.conv_forward(x, w, b, want, geo, 1)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize('shape,kh,kw,ph,pw', [((3, 2, 8, 8), 3, 3, 1, 1), ((2, 3, 5, 7), 3, 5, 2, 1),
+                                               ((2, 1, 4, 4), 3, 3, 3, 3)])   # pad > kernel
+def test_padded_unit_stride_goes_through_a_padded_copy(shape, kh, kw, ph, pw):
+    """Padded unit-stride layers unfold a zero-padded copy with the straight-copy kernel
+    (and fold into one, keeping its interior): same columns and gradients as the general
+    bounds-tested kernels."""
+    rs = np.random.RandomState(2)
+    x = rs.uniform(-1, 1, shape).astype(np.float32)
+    B, C, H, W = shape
+    oh, ow = H + 2 * ph - kh + 1, W + 2 * pw - kw + 1
+    got = np.full((B, C * kh * kw, oh * ow), np.nan, np.float32)
+    im.im2col(x, got, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, False)
+    want = np.empty_like(got)
+    im._im2col_bkp(x, want, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
+    np.testing.assert_array_equal(got, want)
+    cols = rs.uniform(-1, 1, got.shape).astype(np.float32)
+    back = np.full_like(x, np.nan)
+    im.col2im(cols, back, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, False)
+    ref = np.empty_like(x)
+    im._col2im_bkp(cols, ref, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
+    np.testing.assert_allclose(back, ref, rtol=1e-6, atol=1e-6)
