@@ -172,6 +172,44 @@ def _col2im_bkp_valid(col, x, kh, kw, oh, ow):
                             d[ox] += s[ox]
 
 
+@njit(cache=True, nogil=True)
+def _im2col_kbp_valid(x, col, kh, kw, oh, ow):
+    """col (C*kh*kw, B, oh*ow) <- x (B, C, H, W), stride 1, no padding or dilation."""
+    B, C = x.shape[0], x.shape[1]
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    plane = x[b, c]
+                    dst = col[row, b]
+                    for oy in range(oh):
+                        src = plane[oy + ky, kx:kx + ow]
+                        d = dst[oy * ow:(oy + 1) * ow]
+                        for ox in range(ow):
+                            d[ox] = src[ox]
+
+
+@njit(cache=True, nogil=True)
+def _col2im_kbp_valid(col, x, kh, kw, oh, ow):
+    """x (B, C, H, W) = col (C*kh*kw, B, oh*ow) folded back, stride 1, no padding or
+    dilation (overwrites x)."""
+    B, C = x.shape[0], x.shape[1]
+    x[...] = 0
+    for c in range(C):
+        for ky in range(kh):
+            for kx in range(kw):
+                row = (c * kh + ky) * kw + kx
+                for b in range(B):
+                    plane = x[b, c]
+                    src = col[row, b]
+                    for oy in range(oh):
+                        d = plane[oy + ky, kx:kx + ow]
+                        s = src[oy * ow:(oy + 1) * ow]
+                        for ox in range(ow):
+                            d[ox] += s[ox]
+
+
 def _unit(sh, sw, dh, dw):
     """Unit stride, no dilation: padded layers take the valid kernels on a padded copy."""
     return sh == sw == 1 and dh == dw == 1
@@ -196,8 +234,10 @@ def im2col(x, col, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     """Unfold ``x`` (B, C, H, W) into ``col``: (B, C*kh*kw, oh*ow), or
     (C*kh*kw, B, oh*ow) when ``kfirst`` (one GEMM for the whole chunk)."""
     B, K = x.shape[0], x.shape[1] * kh * kw
-    if not kfirst and _unit(sh, sw, dh, dw):
-        _im2col_bkp_valid(padded(x, ph, pw), col.reshape(B, K, oh * ow), kh, kw, oh, ow)
+    if _unit(sh, sw, dh, dw):
+        fn = _im2col_kbp_valid if kfirst else _im2col_bkp_valid
+        fn(padded(x, ph, pw), col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow)),
+           kh, kw, oh, ow)
         return
     fn = _im2col_kbp if kfirst else _im2col_bkp
     fn(np.ascontiguousarray(x), col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow)),
@@ -209,14 +249,15 @@ def col2im(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, kfirst):
     B, K = x.shape[0], x.shape[1] * kh * kw
     c3 = col.reshape((K, B, oh * ow) if kfirst else (B, K, oh * ow))
     dst = x if x.flags.c_contiguous else np.empty(x.shape, x.dtype)
-    if not kfirst and _unit(sh, sw, dh, dw):
+    if _unit(sh, sw, dh, dw):
+        fold = _col2im_kbp_valid if kfirst else _col2im_bkp_valid
         if ph or pw:            # fold into a padded buffer, keep its interior
             H, W = x.shape[2], x.shape[3]
             xp = np.empty((B, x.shape[1], H + 2 * ph, W + 2 * pw), x.dtype)
-            _col2im_bkp_valid(c3, xp, kh, kw, oh, ow)
+            fold(c3, xp, kh, kw, oh, ow)
             x[...] = xp[:, :, ph:ph + H, pw:pw + W]
             return
-        _col2im_bkp_valid(c3, dst, kh, kw, oh, ow)
+        fold(c3, dst, kh, kw, oh, ow)
     else:
         fn = _col2im_kbp if kfirst else _col2im_bkp
         fn(c3, dst, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow)

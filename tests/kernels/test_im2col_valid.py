@@ -55,24 +55,28 @@ def test_fused_forward_equals_the_chunked_one(keep, monkeypatch):
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize('kfirst', [False, True])
 @pytest.mark.parametrize('shape,kh,kw,ph,pw', [((3, 2, 8, 8), 3, 3, 1, 1), ((2, 3, 5, 7), 3, 5, 2, 1),
-                                               ((2, 1, 4, 4), 3, 3, 3, 3)])   # pad > kernel
-def test_padded_unit_stride_goes_through_a_padded_copy(shape, kh, kw, ph, pw):
-    """Padded unit-stride layers unfold a zero-padded copy with the straight-copy kernel
-    (and fold into one, keeping its interior): same columns and gradients as the general
+                                               ((2, 1, 4, 4), 3, 3, 3, 3),    # pad > kernel
+                                               ((2, 2, 6, 5), 2, 3, 0, 0)])
+def test_unit_stride_kernels_equal_the_general_ones(shape, kh, kw, ph, pw, kfirst):
+    """Unit-stride layers in both column layouts (padded ones unfold a zero-padded copy and
+    fold into one, keeping its interior): same columns and gradients as the general
     bounds-tested kernels."""
     rs = np.random.RandomState(2)
     x = rs.uniform(-1, 1, shape).astype(np.float32)
     B, C, H, W = shape
     oh, ow = H + 2 * ph - kh + 1, W + 2 * pw - kw + 1
-    got = np.full((B, C * kh * kw, oh * ow), np.nan, np.float32)
-    im.im2col(x, got, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, False)
+    cshape = (C * kh * kw, B, oh * ow) if kfirst else (B, C * kh * kw, oh * ow)
+    general = (im._im2col_kbp, im._col2im_kbp) if kfirst else (im._im2col_bkp, im._col2im_bkp)
+    got = np.full(cshape, np.nan, np.float32)
+    im.im2col(x, got, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, kfirst)
     want = np.empty_like(got)
-    im._im2col_bkp(x, want, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
+    general[0](x, want, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
     np.testing.assert_array_equal(got, want)
     cols = rs.uniform(-1, 1, got.shape).astype(np.float32)
     back = np.full_like(x, np.nan)
-    im.col2im(cols, back, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, False)
+    im.col2im(cols, back, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow, kfirst)
     ref = np.empty_like(x)
-    im._col2im_bkp(cols, ref, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
+    general[1](cols, ref, kh, kw, 1, 1, ph, pw, 1, 1, oh, ow)
     np.testing.assert_allclose(back, ref, rtol=1e-6, atol=1e-6)
