@@ -7,23 +7,27 @@ from .conv import add_channel_bias, channel_sum
 from .conv_cols import Cols, to_fbp
 
 
+def _dims(x, w, geo, groups):
+    """(N, C, H, W, F, Cg, K, Kg, P, x3, wm) of a deconvolution: F output channels, K = F kh
+    kw column rows (Kg per group), P = H W input positions, x as (N, C, P), w as (groups,
+    Cg, Kg)."""
+    N, C, H, W = x.shape
+    Fg, kh, kw = w.shape[1], geo[0], geo[1]
+    Cg = C // groups
+    Kg = Fg * kh * kw
+    return (N, C, H, W, Fg * groups, Cg, Kg * groups, Kg, H * W,
+            np.ascontiguousarray(x).reshape(N, C, H * W), w.reshape(groups, Cg, Kg))
+
+
 def deconv_forward(x, w, bias, out, geo, groups):
     """Transposed convolution: out (N, F, OH, OW) from x (N, C, H, W), w (C, F/g, kh, kw).
 
     It is the data-gradient of the convolution mapping ``out`` to ``x``.
     """
-    N, C, H, W = x.shape
-    Fg = w.shape[1]
-    F = Fg * groups
-    Cg = C // groups
-    kh, kw, sh, sw, ph, pw, dh, dw = geo
-    P = H * W
-    Kg = Fg * kh * kw
-    x3 = np.ascontiguousarray(x).reshape(N, C, P)
-    wm = w.reshape(groups, Cg, Kg)
+    N, C, H, W, F, Cg, K, Kg, P, x3, wm = _dims(x, w, geo, groups)
 
     def part(n0, n1):
-        cols = Cols(n1 - n0, F * kh * kw, P, x.dtype)
+        cols = Cols(n1 - n0, K, P, x.dtype)
         for b0 in range(n0, n1, cols.bs):
             b1 = min(n1, b0 + cols.bs)
             cb = cols.chunk(b1 - b0)
@@ -42,13 +46,7 @@ def deconv_forward(x, w, bias, out, geo, groups):
 
 def deconv_backward(x, w, dy, dx, dw_out, db, geo, groups):
     """Gradients of deconv_forward (dy has the deconvolution's output shape)."""
-    N, C, H, W = x.shape
-    Fg = w.shape[1]
-    F = Fg * groups
-    Cg = C // groups
-    kh, kw, sh, sw, ph, pw, dh, dw = geo
-    P = H * W
-    Kg = Fg * kh * kw
+    N, C, H, W, F, Cg, K, Kg, P, x3, wm = _dims(x, w, geo, groups)
     dy = np.ascontiguousarray(dy)
     if db is not None:
         acc = np.zeros(F, dtype=np.float64)
@@ -56,13 +54,11 @@ def deconv_backward(x, w, dy, dx, dw_out, db, geo, groups):
         db[...] = acc
     if dx is None and dw_out is None:
         return
-    x3 = np.ascontiguousarray(x).reshape(N, C, P)
-    wm = w.reshape(groups, Cg, Kg)
     dx3 = dx.reshape(N, C, P) if dx is not None else None
 
     def part(n0, n1):
         dwp = np.zeros((groups, Cg, Kg), dtype=x.dtype) if dw_out is not None else None
-        cols = Cols(n1 - n0, F * kh * kw, P, x.dtype)
+        cols = Cols(n1 - n0, K, P, x.dtype)
         for b0 in range(n0, n1, cols.bs):
             b1 = min(n1, b0 + cols.bs)
             nb = b1 - b0

@@ -129,12 +129,34 @@ def _col2im_bkp(col, x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
 
 # Unit stride, no padding, no dilation (LeNet's layers, any "valid" convolution; padded
 # ones after ``padded``): every output row of a tap is a straight copy of an input row
-# segment.  Written out as its own kernel, without the per-element bounds test of the tap
-# helper, LLVM emits plain vector moves: the whole forward of LeNet's second layer 3.24 ->
-# 2.56 ms, its first 0.70 -> 0.56 ms per 64 images; ResNet's 8x8 pad-1 layers through the
-# padded copy: forward 2.6-2.9 -> 1.8-2.2 ms, backward 4.7 -> 3.6-4.3 ms (in-process A/B).
-# (The same rows inside the inlined tap helper measured slower than the bounds-tested
-# loop, and so did handling the padding row by row here: keep these separate.)
+# segment.  Without the per-element bounds test of the tap helpers above, LLVM emits plain
+# vector moves: the whole forward of LeNet's second layer 3.24 -> 2.56 ms, its first 0.70
+# -> 0.56 ms per 64 images; ResNet's 8x8 pad-1 layers through the padded copy: forward
+# 2.6-2.9 -> 1.8-2.2 ms, backward 4.7 -> 3.6-4.3 ms (in-process A/B).  Handling padding
+# inside these loops (zeroed row ends, skipped rows) measured slower than the bounds-tested
+# helpers: padded layers copy into a padded buffer first instead.
+
+@njit(cache=True, nogil=True, inline='always')
+def _copy_window(plane, dst, ky, kx, oh, ow):
+    """dst (oh*ow,) <- the oh x ow window of ``plane`` at (ky, kx), row by row."""
+    for oy in range(oh):
+        src = plane[oy + ky, kx:kx + ow]
+        d = dst[oy * ow:(oy + 1) * ow]
+        for ox in range(ow):
+            d[ox] = src[ox]
+
+
+@njit(cache=True, nogil=True, inline='always')
+def _add_window(src, plane, ky, kx, oh, ow):
+    """The oh x ow window of ``plane`` at (ky, kx) += src (oh*ow,), row by row."""
+    for oy in range(oh):
+        d = plane[oy + ky, kx:kx + ow]
+        s = src[oy * ow:(oy + 1) * ow]
+        for ox in range(ow):
+            d[ox] += s[ox]
+
+
+# Each layout walks its loops in its own memory order, as the bounds-tested kernels do.
 
 @njit(cache=True, nogil=True)
 def _im2col_bkp_valid(x, col, kh, kw, oh, ow):
@@ -142,15 +164,9 @@ def _im2col_bkp_valid(x, col, kh, kw, oh, ow):
     B, C = x.shape[0], x.shape[1]
     for b in range(B):
         for c in range(C):
-            plane = x[b, c]
             for ky in range(kh):
                 for kx in range(kw):
-                    dst = col[b, (c * kh + ky) * kw + kx]
-                    for oy in range(oh):
-                        src = plane[oy + ky, kx:kx + ow]
-                        d = dst[oy * ow:(oy + 1) * ow]
-                        for ox in range(ow):
-                            d[ox] = src[ox]
+                    _copy_window(x[b, c], col[b, (c * kh + ky) * kw + kx], ky, kx, oh, ow)
 
 
 @njit(cache=True, nogil=True)
@@ -161,15 +177,9 @@ def _col2im_bkp_valid(col, x, kh, kw, oh, ow):
     x[...] = 0
     for b in range(B):
         for c in range(C):
-            plane = x[b, c]
             for ky in range(kh):
                 for kx in range(kw):
-                    src = col[b, (c * kh + ky) * kw + kx]
-                    for oy in range(oh):
-                        d = plane[oy + ky, kx:kx + ow]
-                        s = src[oy * ow:(oy + 1) * ow]
-                        for ox in range(ow):
-                            d[ox] += s[ox]
+                    _add_window(col[b, (c * kh + ky) * kw + kx], x[b, c], ky, kx, oh, ow)
 
 
 @njit(cache=True, nogil=True)
@@ -179,15 +189,8 @@ def _im2col_kbp_valid(x, col, kh, kw, oh, ow):
     for c in range(C):
         for ky in range(kh):
             for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
                 for b in range(B):
-                    plane = x[b, c]
-                    dst = col[row, b]
-                    for oy in range(oh):
-                        src = plane[oy + ky, kx:kx + ow]
-                        d = dst[oy * ow:(oy + 1) * ow]
-                        for ox in range(ow):
-                            d[ox] = src[ox]
+                    _copy_window(x[b, c], col[(c * kh + ky) * kw + kx, b], ky, kx, oh, ow)
 
 
 @njit(cache=True, nogil=True)
@@ -199,15 +202,8 @@ def _col2im_kbp_valid(col, x, kh, kw, oh, ow):
     for c in range(C):
         for ky in range(kh):
             for kx in range(kw):
-                row = (c * kh + ky) * kw + kx
                 for b in range(B):
-                    plane = x[b, c]
-                    src = col[row, b]
-                    for oy in range(oh):
-                        d = plane[oy + ky, kx:kx + ow]
-                        s = src[oy * ow:(oy + 1) * ow]
-                        for ox in range(ow):
-                            d[ox] += s[ox]
+                    _add_window(col[(c * kh + ky) * kw + kx, b], x[b, c], ky, kx, oh, ow)
 
 
 def _unit(sh, sw, dh, dw):

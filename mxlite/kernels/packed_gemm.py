@@ -276,6 +276,5 @@ def matmul(a, b, out, accumulate=False, a_in_place=False):
         raise ValueError('packed_gemm.matmul: %s @ %s -> %s (float32, out rows contiguous) '
                          'do not fit' % (a.shape, b.shape, out.shape))
     apanel = np.empty(0 if a_in_place else -(-M // MR) * MR * K, np.float32)
-    _gemm_batch(a3, b3, c3, accumulate, a_in_place, apanel, np.empty(min(K, KC) * NR, np.float32),
-                np.empty(MR * NR, np.float32))
+    _gemm_batch(a3, b3, c3, accumulate, a_in_place, apanel, *scratch(K))
     return out

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from . import packed_gemm
-from .packed_gemm import NR, _gemm2, _pack_a
+from .packed_gemm import NR, _gemm2
 
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
@@ -248,11 +248,7 @@ def _conv_bands(x, upan, F, bias, use_bias, out, ph, pw, R, v, m, xp, panel, scr
 
 def pack_weight(u):
     """U (16, F, C) packed for the micro-kernel, one panel per k (see packed_gemm)."""
-    F, C = u.shape[1], u.shape[2]
-    upan = np.empty((16, -(-F // packed_gemm.MR) * packed_gemm.MR * C), np.float32)
-    for k in range(16):
-        _pack_a(u[k], upan[k])
-    return upan
+    return np.stack([packed_gemm.pack(u[k]) for k in range(16)])
 
 
 def conv_part(x, u, bias, out, ph, pw, upan=None):
@@ -273,5 +269,4 @@ def conv_part(x, u, bias, out, ph, pw, upan=None):
     m = np.empty((16, F, tp), x.dtype)
     xp = np.zeros((C, 2 * th + 2, 2 * tw + 2), x.dtype)
     _conv_bands(np.ascontiguousarray(x), upan, F, bias_arr, use_bias, out, ph, pw, R, v, m, xp,
-                np.empty(min(C, packed_gemm.KC) * NR, np.float32),
-                np.empty(packed_gemm.MR * NR, np.float32))
+                *packed_gemm.scratch(C))
