@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import numba
 import numpy as np
 
+from . import gemm_helpers
 from .blas import controllers as _blas_controllers, pinned as _blas_pinned
 
 PAR_MIN = 1 << 18        # elements below which parallel kernels run single-threaded: waking
@@ -25,6 +26,8 @@ _pool = None
 
 def call(kernel, n, *args):
     """``kernel(*args)``, single-threaded when ``n`` (elements of work) is small."""
+    if n >= PAR_MIN:
+        gemm_helpers.park()       # Numba's workers are about to take the cores
     if n < PAR_MIN:
         prev = numba.get_num_threads()
         if prev != 1:
@@ -60,6 +63,7 @@ def split(fn, arrays, min_size=SPLIT_MIN):
     if arrays[0].size < min_size or k <= 1 or n < 2:
         fn(*arrays)
         return
+    gemm_helpers.park()
     step = -(-n // k)
     bounds = [(i, min(n, i + step)) for i in range(0, n, step)]
     futures = [_workers().submit(fn, *[a[lo:hi] for a in arrays]) for lo, hi in bounds[1:]]
@@ -73,16 +77,24 @@ def cpu_count():
     return os.cpu_count() or 1
 
 
-GEMM_SPLIT_FLOPS = 1 << 24   # multiply-adds (~0.2 ms on one core) from which a GEMM is split
+GEMM_SPLIT_FLOPS = 1 << 24   # multiply-adds (~0.2 ms on one core) from which the pool splits
+GEMM_HELPER_FLOPS = 1 << 21  # ... and from which spinning helper threads do (gemm_helpers: a
+                             # share costs them ~30 us, the pool ~110)
 
 
 def gemm(a, b, out):
-    """``np.matmul(a, b, out=out)`` for 2-D operands, rows of ``a`` split across threads
-    when the product is large (BLAS itself runs single-threaded, see ``blas.py``)."""
+    """``np.matmul(a, b, out=out)`` for 2-D operands, split across threads when the
+    product is large enough (BLAS itself runs single-threaded, see ``blas.py``)."""
     m = a.shape[0]
     k = numba.config.NUMBA_NUM_THREADS
     pinned = _blas_pinned()          # the first call pins BLAS to one thread
-    if k <= 1 or m < 2 * k or m * a.shape[1] * b.shape[1] < GEMM_SPLIT_FLOPS or not pinned:
+    work = m * a.shape[1] * b.shape[1]
+    if k <= 1 or work < GEMM_HELPER_FLOPS or not pinned:
+        np.matmul(a, b, out=out)
+        return out
+    if gemm_helpers.matmul(a, b, out, k):
+        return out
+    if m < 2 * k or work < GEMM_SPLIT_FLOPS:
         np.matmul(a, b, out=out)
         return out
     step = -(-m // k)
@@ -112,6 +124,7 @@ def batch_parallel(fn, n):
     libs = _blas_controllers() if k > 1 else []
     if not libs:
         return [fn(0, n)]
+    gemm_helpers.park()
     step = -(-n // k)
     bounds = [(i, min(n, i + step)) for i in range(0, n, step)]
     # BLAS is already on one thread unless the user kept it (MXLITE_BLAS_THREADS): only
