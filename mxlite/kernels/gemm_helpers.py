@@ -21,7 +21,8 @@ thread pool, Numba's parallel kernels), so they never spin against it.
 
 Only on x86-64, with numpy's bundled ILP64 OpenBLAS (``scipy_cblas_sgemm64_``, numpy
 >= 2 wheels), float32, and operands BLAS can read (one unit stride each); otherwise
-``matmul`` declines and the caller runs ``np.matmul`` itself.
+``matmul`` declines and the caller runs ``np.matmul`` itself.  ``MXLITE_GEMM_HELPERS=0``
+turns them off.
 """
 import ctypes
 import os
@@ -276,6 +277,8 @@ def helpers(n):
     global _helpers, _blas
     if _helpers is not None and (len(_helpers) >= n or _blas is None):
         return _helpers
+    if os.environ.get('MXLITE_GEMM_HELPERS', '1') == '0':     # the user's opt-out
+        return []
     with _lock:
         if _helpers is None:
             import platform

@@ -14,12 +14,21 @@ if IMAGE_CLS not in sys.path:
     sys.path.insert(0, IMAGE_CLS)
 
 
-def run_script(path, args, cwd=None, timeout=600, extra_path=()):
-    """Run ``python path args...`` with mxlite importable; returns the CompletedProcess."""
+# Runs a script as __main__ after seeding Python's, numpy's and mxlite's generators: for
+# scripts (as MXNet's examples) that shuffle with unseeded global generators.
+_SEEDED = ('import random, runpy, sys, numpy; import mxlite; random.seed({0}); '
+           'numpy.random.seed({0}); mxlite.random.seed({0}); sys.argv = sys.argv[1:]; '
+           'runpy.run_path(sys.argv[0], run_name="__main__")')
+
+
+def run_script(path, args, cwd=None, timeout=600, extra_path=(), seed=None):
+    """Run ``python path args...`` with mxlite importable; returns the CompletedProcess.
+    ``seed``: seed the global random generators first (a deterministic run)."""
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join([REPO] + list(extra_path) +
                                         [p for p in [env.get('PYTHONPATH')] if p])
-    return subprocess.run([sys.executable, path] + [str(a) for a in args], cwd=cwd, env=env,
+    head = [sys.executable] if seed is None else [sys.executable, '-c', _SEEDED.format(seed)]
+    return subprocess.run(head + [path] + [str(a) for a in args], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           timeout=timeout)
 

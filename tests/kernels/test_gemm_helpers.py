@@ -122,3 +122,11 @@ def test_without_a_callable_blas_nothing_splits(monkeypatch):
     assert not gh.matmul(a, b, out, 2)
     _threads.gemm(a, b, out)                      # the caller's np.matmul
     np.testing.assert_allclose(out, _ref(a, b), rtol=1e-5, atol=1e-4)
+
+
+def test_user_opt_out(monkeypatch):
+    monkeypatch.setattr(gh, '_helpers', None)
+    monkeypatch.setenv('MXLITE_GEMM_HELPERS', '0')
+    assert gh.helpers(1) == []
+    a, b = _rand(100, 784), _rand(784, 128, seed=1)
+    assert not gh.matmul(a, b, np.empty((100, 128), np.float32), 2)
