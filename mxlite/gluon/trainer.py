@@ -221,8 +221,9 @@ class Trainer:
                 for data in param.list_data():
                     data._fresh_grad = False
         for updater, upd in zip(self._updaters, updates):
-            for i, g, w in upd:
-                updater(i, g, w)
+            if upd:     # the whole list at once, as MXNet's Trainer
+                i, g, w = zip(*upd)
+                updater(list(i), list(g), list(w))
 
     def save_states(self, fname):
         """Save the optimizer (updater) states to ``fname``."""

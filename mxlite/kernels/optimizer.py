@@ -9,9 +9,19 @@ no separate output array aliasing the weight, the loops vectorise.
 ``clip < 0`` means no clipping; NaN passes through clipping unchanged.
 """
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import carray, njit, types
+from numba.extending import intrinsic
 
 _JIT = dict(cache=True, nogil=True, error_model='numpy')
+
+
+@intrinsic
+def _f32_ptr(typingctx, addr):
+    """The float32 pointer at integer address ``addr`` (for numba.carray)."""
+    def codegen(context, builder, sig, args):
+        return builder.inttoptr(args[0], ir.FloatType().as_pointer())
+    return types.CPointer(types.float32)(types.int64), codegen
 
 
 @njit(inline='always')
@@ -37,6 +47,30 @@ def sgd_mom(w, g, mom, lr, momentum, wd, rs, clip):
         m = momentum * mom[i] - lr * wd * w[i] - lr * _clip(rs * g[i], clip)
         mom[i] = m
         w[i] = w[i] + m
+
+
+@njit(**_JIT)
+def sgd_mom_many(addrs, sizes, lrs, wds, momentum, rs, clip):
+    """``sgd_mom`` over many float32 parameters in one call: row p of ``addrs`` holds
+    the addresses of weight, gradient and momentum (``sizes[p]`` elements each), and
+    ``lrs[p]``/``wds[p]`` their rates.  The same arithmetic, element for element."""
+    for p in range(sizes.size):
+        n = sizes[p]
+        w = carray(_f32_ptr(addrs[p, 0]), n)
+        g = carray(_f32_ptr(addrs[p, 1]), n)
+        mom = carray(_f32_ptr(addrs[p, 2]), n)
+        sgd_mom(w, g, mom, lrs[p], momentum, wds[p], rs, clip)
+
+
+@njit(**_JIT)
+def sgd_many(addrs, sizes, lrs, wds, decays, rs, clip):
+    """``sgd`` (no momentum) over many float32 parameters in one call (as sgd_mom_many;
+    ``decays[p]`` = 1 - lr * wd, rounded from double precision as the single call's)."""
+    for p in range(sizes.size):
+        n = sizes[p]
+        w = carray(_f32_ptr(addrs[p, 0]), n)
+        g = carray(_f32_ptr(addrs[p, 1]), n)
+        sgd(w, g, lrs[p], wds[p], rs, clip, decays[p])
 
 
 @njit(**_JIT)

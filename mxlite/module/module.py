@@ -404,9 +404,12 @@ class Module(BaseModule):
         if self._update_on_kvstore:
             return
         n_ctx = len(self._context)
-        for idx, name, weights, grads in live:
-            for k, (w, g) in enumerate(zip(weights, grads)):
-                self._updater(idx * n_ctx + k, g, w)
+        # one updater call per device with every parameter, as MXNet's _update_params
+        for k in range(n_ctx):
+            upd = [(idx * n_ctx + k, grads[k], weights[k]) for idx, _, weights, grads in live]
+            if upd:
+                i, g, w = zip(*upd)
+                self._updater(list(i), list(g), list(w))
 
     def get_outputs(self, merge_multi_context=True):
         self._need('binded')

@@ -34,6 +34,11 @@ def _nb():
     return _KERNELS[0]
 
 
+def kernels():
+    """The Numba kernel module (for callers that run its kernels directly)."""
+    return _nb()
+
+
 def _native(dt, arrays):
     if dt not in _NATIVE:
         return False

@@ -296,6 +296,12 @@ class Updater:
                 self.states[idx] = self.sync_state_context(self.states[idx],
                                                            weights[i].context)
                 self.states_synced[idx] = True
+        if self.aggregate_updates and len(indices) > 1:
+            # all at once, as MXNet's aggregated updates: optimizers with a fused path
+            # (SGD) take the whole list in one kernel call, the others loop over it
+            self.optimizer.update_multi_precision(indices, weights, grads,
+                                                  [self.states[i] for i in indices])
+            return
         for idx, g, w in zip(indices, grads, weights):
             self.optimizer.update_multi_precision(idx, w, g, self.states[idx])
 
